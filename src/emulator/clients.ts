@@ -1,0 +1,33 @@
+/** An OAuth client registered with the emulated accounts server. */
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+  /** Exact redirect URIs; an empty list accepts any http(s) URI (a loopback convenience). */
+  redirectUris: string[];
+}
+
+/** The API-console side of the emulator: which clients exist. */
+export class ClientRegistry {
+  readonly #clients = new Map<string, OAuthClient>();
+
+  /** Adds a client, or replaces one with the same id. */
+  register(client: OAuthClient): OAuthClient {
+    const copy = { ...client, redirectUris: [...client.redirectUris] };
+    this.#clients.set(copy.clientId, copy);
+    return copy;
+  }
+
+  find(clientId: string | undefined): OAuthClient | undefined {
+    if (clientId === undefined) return undefined;
+    return this.#clients.get(clientId);
+  }
+}
+
+/**
+ * Zoho requires the redirect URI to equal a registered one exactly. A client registered
+ * with none accepts any http(s) URI, so a CLI login can use whatever loopback port it got.
+ */
+export function isRedirectAllowed(client: OAuthClient, uri: string): boolean {
+  if (client.redirectUris.length > 0) return client.redirectUris.includes(uri);
+  return /^https?:\/\//i.test(uri);
+}
