@@ -5,6 +5,34 @@
  */
 export { type ErrorCode, isZohoTokensError, ZohoTokensError } from './errors.js';
 export { type Logger, type LogLevel, lineLogger, silentLogger } from './logger.js';
+export { type RefreshLimit, ZOHO_REFRESH_LIMIT } from './manager/refresh-limiter.js';
+export {
+  type GrantExchangeOptions,
+  TokenManager,
+  type TokenManagerOptions,
+  type TokenManagerStats,
+} from './manager/token-manager.js';
+export { cacheKeyOf, type TokenRef } from './manager/token-ref.js';
+export {
+  AccountsClient,
+  type AccountsClientOptions,
+  type ClientCredentials,
+  type RetryPolicy,
+  type TokenGrant,
+} from './oauth/accounts-client.js';
+export {
+  customEnvironment,
+  DATA_CENTRES,
+  type DataCentreCode,
+  dataCentre,
+  type EnvironmentKind,
+  environmentForApiDomain,
+  revokeEndpoint,
+  tokenEndpoint,
+  type ZohoEnvironment,
+} from './oauth/data-centres.js';
+export { type FailureKind, OAuthError } from './oauth/oauth-error.js';
+export { lookupUserSignature } from './oauth/user-lookup.js';
 export { findMatch, type MatchKey, matchKeyOf } from './store/matching.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export { type OpenStoreOptions, openStore, storeSchemes } from './store/open-store.js';

@@ -5,7 +5,8 @@ import type { OAuthToken } from '../token/oauth-token.js';
  * What `saveToken` writes, given the incoming token and the row it matched (or `null`). Every
  * store calls this inside its own transaction or lock, so the merge rules are the same
  * everywhere:
- * - an update keeps the stored id and every stored value the incoming token leaves absent;
+ * - an update keeps the stored id and every stored value the incoming token leaves absent,
+ *   except the failure state, which is always the incoming one;
  * - a token carrying a version refuses to replace a row with another version;
  * - an insert needs a grant, refresh or access token, and takes `newId()` when it has no id;
  * - the version goes up by one on every write.
@@ -38,7 +39,11 @@ function planUpdate(incoming: OAuthToken, stored: OAuthToken): OAuthToken {
     );
   }
 
-  return incoming.fillFrom(stored).with({ id: stored.id, version: storedVersion + 1 });
+  // The state is the writer's verdict on the token, not a value to keep: a save without one
+  // (a new login, a successful refresh) clears a stored failure.
+  return incoming
+    .fillFrom(stored)
+    .with({ id: stored.id, version: storedVersion + 1, state: incoming.state });
 }
 
 /** The id after `max`: decimal, compared as numbers (a string `MAX` breaks at the 11th row). */
