@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type HonoRequest } from 'hono';
 import { answerTokenRequest, type TokenOutcome } from './grants.js';
 import { type Params, readBasicCredentials, readParams } from './params.js';
 import { accountsJson, html } from './responses.js';
@@ -17,9 +17,7 @@ export function accountsRoutes(state: EmulatorState): Hono {
   const app = new Hono();
 
   app.post('/oauth/v2/token', async (c) => {
-    const params = await readParams(c.req);
-    addBasicCredentials(params, c.req.header('authorization'));
-    return tokenResponse(await answerTokenRequest(state, params));
+    return tokenResponse(await answerTokenRequest(state, await readTokenParams(c.req)));
   });
 
   // Zoho's docs warn the token endpoint is POST only; what GET answers is not documented.
@@ -49,6 +47,13 @@ export function accountsRoutes(state: EmulatorState): Hono {
 export function tokenResponse(outcome: TokenOutcome): Response {
   if (outcome.kind === 'outage') return html(OUTAGE_PAGE, 503);
   return accountsJson(outcome.body);
+}
+
+/** Token-request parameters from anywhere Zoho accepts them, Basic credentials included. */
+export async function readTokenParams(req: HonoRequest): Promise<Params> {
+  const params = await readParams(req);
+  addBasicCredentials(params, req.header('authorization'));
+  return params;
 }
 
 /** Basic auth is Zoho's fallback for client credentials: parameters win when present. */

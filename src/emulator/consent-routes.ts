@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { tokenResponse } from './accounts-routes.js';
+import { readTokenParams, tokenResponse } from './accounts-routes.js';
 import { isRedirectAllowed } from './clients.js';
 import { authErrorPage, consentPage } from './consent-page.js';
 import { isEmail } from './directory.js';
@@ -67,7 +67,7 @@ export function consentRoutes(state: EmulatorState): Hono {
 
   // CRM docs (v4-v7, Kaizen #164) send client-credentials requests to /oauth/v2/auth.
   app.post('/oauth/v2/auth', async (c) => {
-    const params = await readParams(c.req);
+    const params = await readTokenParams(c.req);
     if (params.get('grant_type') !== 'client_credentials') {
       return accountsJson({ error: 'unsupported_grant_type' });
     }

@@ -2,6 +2,11 @@
  * A loopback Zoho accounts server plus a small part of the Zoho CRM v8 API, written from
  * Zoho's documented behaviour alone, for tests and demos without a Zoho account.
  *
+ * Not emulated: more than one data centre (every `location` is `us`, every URL is this
+ * server), OpenID Connect (`id_token`, `/oauth/v2/userinfo`, keys), `/oauth/user/info`,
+ * the implicit and device flows, Zoho's grant-code and refresh-token creation rates, CRM
+ * API credits (429) and `page_token` paging. Each would be a new route or registry rule.
+ *
  * @packageDocumentation
  */
 import type { RunningEmulator } from './server.js';

@@ -56,8 +56,8 @@ export async function startEmulator(options?: EmulatorOptions): Promise<RunningE
   };
 }
 
-/** The emulator as a Hono app, for wiring it into a server of one's own. */
-export function createApp(state: EmulatorState): Hono {
+/** Accounts, consent and CRM routes at the root; the admin API under {@link ADMIN_PATH}. */
+function createApp(state: EmulatorState): Hono {
   const app = new Hono();
   app.route('/', accountsRoutes(state));
   app.route('/', consentRoutes(state));
