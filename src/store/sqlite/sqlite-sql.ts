@@ -65,3 +65,19 @@ export const UPDATE = `
 
 export const DELETE_ONE = 'DELETE FROM {t} WHERE id = ?';
 export const DELETE_ALL = 'DELETE FROM {t}';
+
+/** Leases live in a table of their own beside the tokens. */
+export const CREATE_LEASE_TABLE = `
+  CREATE TABLE IF NOT EXISTS {t}_lease (
+    lease_key text PRIMARY KEY,
+    owner text NOT NULL,
+    expires_at integer NOT NULL
+  )`;
+
+export const LEASE_HOLDER = 'SELECT owner, expires_at FROM {t}_lease WHERE lease_key = ?';
+
+export const TAKE_LEASE = `
+  INSERT INTO {t}_lease (lease_key, owner, expires_at) VALUES (?, ?, ?)
+  ON CONFLICT (lease_key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at`;
+
+export const RELEASE_LEASE = 'DELETE FROM {t}_lease WHERE lease_key = ? AND owner = ?';

@@ -11,7 +11,8 @@ import {
 import { validTableName, withTable } from '../identifier.js';
 import { type MatchKey, matchKeyOf } from '../matching.js';
 import { nextId, planSave } from '../save-plan.js';
-import type { TokenQuery, TokenStore } from '../token-store.js';
+import type { Lease, LeaseOptions, TokenQuery, TokenStore } from '../token-store.js';
+import { SqliteLeases } from './sqlite-lease.js';
 import * as sql from './sqlite-sql.js';
 
 /** Options of {@link SqliteStore}. */
@@ -42,12 +43,14 @@ export class SqliteStore implements TokenStore {
   readonly db: Database.Database;
   readonly table: string;
   readonly #statements: Record<string, Statement>;
+  readonly #leases: SqliteLeases;
 
   constructor(options: SqliteStoreOptions) {
     this.table = validTableName(options.table ?? 'oauthtoken');
     this.db = openDatabase(options.path, options.busyTimeoutMs ?? 5000);
     guard('open', () => prepareSchema(this.db, this.table));
     this.#statements = prepareStatements(this.db, this.table);
+    this.#leases = guard('open', () => new SqliteLeases(this.db, this.table));
   }
 
   async findToken(query: TokenQuery): Promise<OAuthToken | null> {
@@ -81,6 +84,11 @@ export class SqliteStore implements TokenStore {
 
   async deleteTokens(): Promise<void> {
     guard('deleteTokens', () => this.#statements.deleteAll!.run());
+  }
+
+  /** A lease shared by every process using this database file (see {@link SqliteLeases}). */
+  async acquireLease(key: string, options: LeaseOptions): Promise<Lease | null> {
+    return guardAsync('acquireLease', () => this.#leases.acquire(key, options));
   }
 
   async close(): Promise<void> {
@@ -173,6 +181,14 @@ function prepareStatements(db: Database.Database, table: string): Record<string,
 function guard<T>(operation: string, run: () => T): T {
   try {
     return run();
+  } catch (error) {
+    throw storeError(operation, error);
+  }
+}
+
+async function guardAsync<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (error) {
     throw storeError(operation, error);
   }

@@ -1,0 +1,70 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenManager } from '../../src/manager/token-manager.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { TokenStore } from '../../src/store/token-store.js';
+import { runFleet, startWorker } from '../support/fleet.js';
+import { type ZohoFixture, zohoEmulator } from '../support/zoho.js';
+
+let zoho: ZohoFixture;
+beforeAll(async () => {
+  zoho = await zohoEmulator();
+});
+afterAll(async () => {
+  await zoho.emulator.close();
+});
+
+/** The stores processes can share, each a fresh place per run. */
+const STORES: [string, () => string][] = [
+  ['sqlite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'zt-fleet-')), 'tokens.db')}`],
+];
+
+async function expiredToken(store: TokenStore, email: string) {
+  const manager = new TokenManager({ store, environment: zoho.environment, client: zoho.client });
+  const token = await manager.exchangeGrantCode(await zoho.admin.mintGrantCode(email));
+  return store.saveToken(token.with({ expiresAt: Date.now() - 1000 }));
+}
+
+function workerArgs(url: string, id: string, calls: string): string[] {
+  const { clientId, clientSecret } = zoho.client;
+  return [url, zoho.emulator.accountsUrl, clientId, clientSecret, id, calls];
+}
+
+describe.each(STORES)('a fleet sharing the %s store', (name, makeUrl) => {
+  it('sends one refresh for 8 processes x 50 concurrent calls on an expired token', async () => {
+    const url = makeUrl();
+    const store = await openStore(url);
+    const token = await expiredToken(store, `fleet-${name}@example.com`);
+    const workers = await Promise.all(
+      Array.from({ length: 8 }, () => startWorker(workerArgs(url, token.id!, '50'), 'ready')),
+    );
+    const before = (await zoho.admin.stats()).token_requests.refresh_token;
+
+    const results = await runFleet(workers);
+
+    expect((await zoho.admin.stats()).token_requests.refresh_token - before).toBe(1);
+    const stored = await store.findTokenById(token.id!);
+    expect(stored!.accessToken).not.toBe(token.accessToken);
+    for (const result of results) expect(result.tokens).toEqual([stored!.accessToken]);
+    await store.close?.();
+  }, 120_000);
+
+  it('takes over the lease of a process killed with SIGKILL within the TTL plus 1 s', async () => {
+    const url = makeUrl();
+    const store = await openStore(url);
+    const token = await expiredToken(store, `killed-${name}@example.com`);
+    const holder = await startWorker(workerArgs(url, token.id!, 'hold-lease'), 'held');
+    const waiter = await startWorker(workerArgs(url, token.id!, '5'), 'ready');
+
+    holder.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const [result] = await runFleet([waiter]);
+    const elapsed = Date.now() - killedAt;
+
+    expect(result!.tokens).toEqual([(await store.findTokenById(token.id!))!.accessToken]);
+    expect(elapsed).toBeLessThan(2000 + 1000);
+    await store.close?.();
+  }, 60_000);
+});
