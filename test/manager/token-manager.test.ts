@@ -113,8 +113,14 @@ describe.each([
     const token = await login(backing, 'barbara@example.com');
     const counts = { reads: 0 };
     const counting: TokenStore = {
-      findToken: (query) => (counts.reads++, backing.findToken(query)),
-      findTokenById: (id) => (counts.reads++, backing.findTokenById(id)),
+      findToken: (query) => {
+        counts.reads++;
+        return backing.findToken(query);
+      },
+      findTokenById: (id) => {
+        counts.reads++;
+        return backing.findTokenById(id);
+      },
       saveToken: (t) => backing.saveToken(t),
       deleteToken: (id) => backing.deleteToken(id),
       getTokens: () => backing.getTokens(),
