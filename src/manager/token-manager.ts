@@ -26,7 +26,7 @@ export interface TokenManagerOptions {
   environment?: ZohoEnvironment;
   /** The app's credentials, used for tokens that do not carry their own. */
   client?: { clientId: string; clientSecret: string; redirectUrl?: string };
-  /** Fill a new token's user as `email:zgid` from the CRM, as the official SDKs do. Default true. */
+  /** Fill a new token's user as `email:zgid` from the CRM, like the official SDKs. Default true. */
   findUser?: boolean;
   /** Refresh this long before expiry. Default 5 minutes. */
   refreshWindowMs?: number;
@@ -98,7 +98,8 @@ const EXPIRY_SKEW_MS = 5_000;
  *   client: { clientId, clientSecret },
  * });
  * await manager.exchangeGrantCode(grantCode);            // once, after the user consents
- * const response = await manager.fetch({ user: 'ada@example.com:70000001' }, '/crm/v8/Leads?fields=Last_Name');
+ * const user = { user: 'ada@example.com:70000001' };
+ * const response = await manager.fetch(user, '/crm/v8/Leads?fields=Last_Name');
  * ```
  */
 export class TokenManager {

@@ -51,7 +51,8 @@ export const DATA_CENTRES = Object.keys(HOSTS) as DataCentreCode[];
  *
  * @example
  * ```ts
- * dataCentre('eu'); // { accountsUrl: 'https://accounts.zoho.eu', apiUrl: 'https://www.zohoapis.eu', ... }
+ * dataCentre('eu').accountsUrl; // 'https://accounts.zoho.eu'
+ * dataCentre('eu').apiUrl; // 'https://www.zohoapis.eu'
  * dataCentre('ca', 'sandbox').apiUrl; // 'https://sandbox.zohoapis.ca'
  * ```
  */

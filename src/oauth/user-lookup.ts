@@ -47,9 +47,10 @@ async function crmGet(
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const code = (body as { code?: unknown } | null)?.code;
+    const detail = typeof code === 'string' ? ` ${code}` : '';
     throw new ZohoTokensError(
       'ERR_API',
-      `crm ${new URL(url).pathname} answered ${response.status}${typeof code === 'string' ? ` ${code}` : ''}`,
+      `crm ${new URL(url).pathname} answered ${response.status}${detail}`,
     );
   }
   return body;

@@ -35,7 +35,8 @@ function planUpdate(incoming: OAuthToken, stored: OAuthToken): OAuthToken {
   if (incoming.version !== null && incoming.version !== storedVersion) {
     throw new ZohoTokensError(
       'ERR_STORE_CONFLICT',
-      `token ${stored.id} changed since it was read (version ${incoming.version}, stored ${storedVersion})`,
+      `token ${stored.id} changed since it was read ` +
+        `(version ${incoming.version}, stored ${storedVersion})`,
     );
   }
 
