@@ -36,6 +36,7 @@ export { lookupUserSignature } from './oauth/user-lookup.js';
 export { findMatch, type MatchKey, matchKeyOf } from './store/matching.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export { type OpenStoreOptions, openStore, storeSchemes } from './store/open-store.js';
+export { RedisStore, type RedisStoreOptions } from './store/redis/redis-store.js';
 export { nextId, planSave } from './store/save-plan.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite/sqlite-store.js';
 export { parseStoreUrl, redactStoreUrl } from './store/store-url.js';

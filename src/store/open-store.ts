@@ -25,6 +25,10 @@ type StoreOpener = (
  */
 const OPENERS: Record<string, StoreOpener> = {
   memory: async () => new MemoryStore(),
+  redis: async (url, { logger }) =>
+    new (await import('./redis/redis-store.js')).RedisStore({ url, logger }),
+  rediss: async (url, { logger }) =>
+    new (await import('./redis/redis-store.js')).RedisStore({ url, logger }),
   sqlite: async (url) => {
     const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     const { path, query } = pathAndQuery(url, 'sqlite');
