@@ -33,6 +33,7 @@ export {
 } from './oauth/data-centres.js';
 export { type FailureKind, OAuthError } from './oauth/oauth-error.js';
 export { lookupUserSignature } from './oauth/user-lookup.js';
+export { FileStore, type FileStoreOptions } from './store/file/file-store.js';
 export { findMatch, type MatchKey, matchKeyOf } from './store/matching.js';
 export { MemoryStore } from './store/memory/memory-store.js';
 export { type OpenStoreOptions, openStore, storeSchemes } from './store/open-store.js';

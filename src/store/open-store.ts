@@ -34,6 +34,10 @@ const OPENERS: Record<string, StoreOpener> = {
     const { path, query } = pathAndQuery(url, 'sqlite');
     return new SqliteStore({ path, table: query.get('table') ?? undefined });
   },
+  file: async (url, { logger }) => {
+    const { FileStore } = await import('./file/file-store.js');
+    return new FileStore({ path: pathAndQuery(url, 'file').path, logger });
+  },
 };
 
 /** The schemes {@link openStore} understands. */
@@ -60,7 +64,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (open === undefined) {
     throw new ZohoTokensError(
       'ERR_STORE_URL',
-      `unknown store scheme "${scheme}" in ${redactStoreUrl(url)} (known: ${storeSchemes().join(', ')})`,
+      `unknown store scheme "${scheme}" in ${redactStoreUrl(url)} ` +
+        `(known: ${storeSchemes().join(', ')})`,
     );
   }
 

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { type FileIdentity, identityOf } from './file-snapshot.js';
+
+/** Token files hold secrets: only their owner may read them. */
+export const FILE_MODE = 0o600;
+
+/**
+ * Replaces the file at `path` with `text` so that a reader sees the old file or the new one,
+ * never a part: the text goes to a temporary file in the same folder (mode 0600), is flushed to
+ * disk, and is renamed over the original. A symbolic link is followed, not replaced. Resolves
+ * to the identity of the file written.
+ */
+export async function replaceFile(path: string, text: string): Promise<FileIdentity> {
+  const target = await resolveTarget(path);
+  const temporary = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+
+  try {
+    const identity = await writeDurably(temporary, text);
+    await rename(temporary, target);
+    await syncFolder(dirname(target));
+    return identity;
+  } catch (error) {
+    await unlink(temporary).catch(() => {
+      // The write failed already; a temporary file that cannot be removed changes nothing.
+    });
+    throw error;
+  }
+}
+
+async function writeDurably(path: string, text: string): Promise<FileIdentity> {
+  const handle = await open(path, 'wx', FILE_MODE);
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+    return identityOf(await handle.stat());
+  } finally {
+    await handle.close();
+  }
+}
+
+async function resolveTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw error;
+  }
+}
+
+// The rename is durable only once the folder entry is on disk too. Windows cannot open a folder
+// for this, and its rename is already journalled.
+async function syncFolder(folder: string): Promise<void> {
+  if (process.platform === 'win32') return;
+
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
