@@ -5,6 +5,8 @@
  */
 export type ErrorCode =
   | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_USAGE'
+  | 'ERR_DEPENDENCY_MISSING'
   | 'ERR_STORE_URL'
   | 'ERR_STORE_UNAVAILABLE'
   | 'ERR_STORE_SCHEMA'

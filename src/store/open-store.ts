@@ -25,6 +25,12 @@ type StoreOpener = (
  */
 const OPENERS: Record<string, StoreOpener> = {
   memory: async () => new MemoryStore(),
+  mysql: async (url, { logger }) =>
+    (await import('./mysql/mysql-store.js')).MysqlStore.fromUrl(url, { logger }),
+  postgres: async (url, { logger }) =>
+    (await import('./postgres/postgres-store.js')).PostgresStore.fromUrl(url, { logger }),
+  postgresql: async (url, { logger }) =>
+    (await import('./postgres/postgres-store.js')).PostgresStore.fromUrl(url, { logger }),
   redis: async (url, { logger }) =>
     new (await import('./redis/redis-store.js')).RedisStore({ url, logger }),
   rediss: async (url, { logger }) =>
