@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { ZohoTokensError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { importDriver } from '../sql/sql-driver.js';
+import { errorCode } from '../sql/sql-errors.js';
+import type { PostgresConfig } from './postgres-config.js';
+import * as sql from './postgres-sql.js';
+
+/** One pooled client, lent to one operation. */
+export interface PostgresSession {
+  /** Runs one statement with bound values (`$1`, `$2`, ...). */
+  run<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values?: readonly unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+type Driver = typeof import('pg');
+
+// A server that stops answering mid-query is noticed by the client this long after the
+// server-side statement_timeout would have cancelled the statement.
+const CLIENT_GRACE_MS = 1000;
+
+/**
+ * The store's connection pool: created on first use (so importing the store never loads pg),
+ * with a server-side statement timeout and a client-side one behind it.
+ */
+export class PostgresPool {
+  readonly #config: PostgresConfig;
+  readonly #logger: Logger;
+  #driver: Promise<Driver> | null = null;
+  #pool: Pool | null = null;
+  #closed = false;
+
+  constructor(config: PostgresConfig, logger: Logger) {
+    this.#config = config;
+    this.#logger = logger;
+  }
+
+  /**
+   * Lends a client to `work`. A client whose work failed is closed, never returned: the server
+   * then rolls back its transaction and frees its advisory locks.
+   */
+  async session<T>(work: (session: PostgresSession) => Promise<T>): Promise<T> {
+    const client = await (await this.#openPool()).connect();
+    try {
+      const result = await work(sessionOf(client));
+      client.release();
+      return result;
+    } catch (error) {
+      this.#logger.debug('postgres connection closed after a failed statement', {
+        code: errorCode(error),
+      });
+      client.release(true);
+      throw error;
+    }
+  }
+
+  /** Creates the configured database, through the `postgres` maintenance database. */
+  async createDatabase(): Promise<void> {
+    const driver = await this.#loadDriver();
+    const client = new driver.Client({ ...this.#connection(), database: 'postgres' });
+    try {
+      await client.connect();
+      await client.query(sql.CREATE_DATABASE.replace('{db}', `"${this.#config.database}"`));
+    } catch (error) {
+      // Another process created it first.
+      if (errorCode(error) !== '42P04') throw error;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async end(): Promise<void> {
+    this.#closed = true;
+    const pool = this.#pool;
+    this.#pool = null;
+    if (pool !== null) await pool.end();
+  }
+
+  async #openPool(): Promise<Pool> {
+    const driver = await this.#loadDriver();
+    if (this.#closed)
+      throw new ZohoTokensError('ERR_STORE_UNAVAILABLE', 'postgres store is closed');
+
+    if (this.#pool === null) {
+      this.#pool = new driver.Pool({ ...this.#connection(), max: this.#config.connectionLimit });
+      // An idle client that breaks (a server restart) is reported here; without a listener
+      // Node would end the process. The pool drops the client and opens a new one when needed.
+      this.#pool.on('error', (error) => {
+        this.#logger.warn('postgres idle connection lost', { code: errorCode(error) });
+      });
+    }
+    return this.#pool;
+  }
+
+  #connection() {
+    const config = this.#config;
+    return {
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      password: config.password,
+      database: config.database,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      statement_timeout: config.queryTimeoutMs,
+      query_timeout: config.queryTimeoutMs + CLIENT_GRACE_MS,
+      keepAlive: true,
+      application_name: 'zoho-tokens',
+    };
+  }
+
+  #loadDriver(): Promise<Driver> {
+    // A failed import is not remembered: installing the package fixes the next call.
+    this.#driver ??= importDriver(() => import('pg'), 'pg', 'postgres').catch((error: unknown) => {
+      this.#driver = null;
+      throw error;
+    });
+    return this.#driver;
+  }
+}
+
+/**
+ * The 64-bit advisory lock key for this table and purpose: advisory locks are database-wide,
+ * so the key is a digest of the schema and table names.
+ */
+export function advisoryKey(purpose: 'save' | 'schema', config: PostgresConfig): string {
+  const digest = createHash('sha256')
+    .update(`zoho-tokens:${purpose}:${config.schema}.${config.table}`)
+    .digest('hex');
+  return BigInt.asIntN(64, BigInt(`0x${digest.slice(0, 16)}`)).toString();
+}
+
+function sessionOf(client: PoolClient): PostgresSession {
+  return {
+    async run(text, values) {
+      const result = await client.query(text, values === undefined ? undefined : [...values]);
+      return { rows: result.rows, rowCount: result.rowCount };
+    },
+  };
+}
