@@ -98,17 +98,24 @@ export function formatTokenFile(tokens: readonly OAuthToken[]): string {
 }
 
 function parseRecords(bytes: Buffer, path: string): ParsedRecord[] {
+  // Where the last good record ended: the line after it is where a broken one starts.
+  let parsedUpTo = 0;
+  const onRecord = (record: ParsedRecord, context: { bytes: number }) => {
+    parsedUpTo = context.bytes;
+    return record;
+  };
+
   try {
     // With `info: true` each record comes with where it ends; the typings do not model that.
-    return parse(bytes, PARSE_OPTIONS) as unknown as ParsedRecord[];
+    const options = { ...PARSE_OPTIONS, on_record: onRecord } as unknown as Options;
+    return parse(bytes, options) as unknown as ParsedRecord[];
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
 
     // The parser's own error carries the raw record, secrets included, so it is not kept as
     // the cause; its code says what went wrong.
-    const line = lineAt(bytes, (error as CsvError & { bytes_records?: number }).bytes_records ?? 0);
     const problem = PROBLEMS[error.code] ?? 'the text is not valid CSV';
-    throw corrupt(path, line, problem, new Error(error.code));
+    throw corrupt(path, lineAt(bytes, parsedUpTo), problem, new Error(error.code));
   }
 }
 
