@@ -1,0 +1,73 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { type EmulatorOptions, emulatorInfoLine, startEmulator } from '../../emulator/index.js';
+import { examples, print } from '../output.js';
+
+interface EmulatorCommandOptions {
+  port?: number;
+  accessTokenTtlS?: number;
+  clientId?: string;
+  clientSecret?: string;
+  autoApprove?: boolean;
+}
+
+/** `emulator`: the bundled Zoho emulator on loopback until SIGINT or SIGTERM. */
+export function emulatorCommand(program: Command): void {
+  program
+    .command('emulator')
+    .description(
+      'run the bundled Zoho accounts + CRM emulator on loopback (one JSON line, then serve)',
+    )
+    .option('-p, --port <n>', 'port to listen on (default: a free one)', portNumber)
+    .option('--access-token-ttl-s <n>', 'access token lifetime in seconds (default 3600)', positive)
+    .option('--client-id <id>', 'client id to register (default: the emulator client)')
+    .option('--client-secret <secret>', 'client secret to register (default: the emulator one)')
+    .option('--auto-approve', 'skip the consent page: /oauth/v2/auth redirects at once')
+    .addHelpText(
+      'after',
+      examples(
+        'zoho-tokens emulator --port 4010',
+        'zoho-tokens emulator --access-token-ttl-s 60 --auto-approve &',
+      ),
+    )
+    .action(async (options: EmulatorCommandOptions) => {
+      const running = await startEmulator(emulatorOptions(options));
+      print(emulatorInfoLine(running));
+      await signalled();
+      await running.close();
+    });
+}
+
+function emulatorOptions(options: EmulatorCommandOptions): EmulatorOptions {
+  return {
+    port: options.port,
+    accessTokenTtlS: options.accessTokenTtlS,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    autoApprove: options.autoApprove,
+  };
+}
+
+/** Resolves on the first SIGINT or SIGTERM (Ctrl-C, `kill`, a test tearing down). */
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (Number.isInteger(port) && port >= 0 && port <= 65_535) return port;
+  throw new InvalidArgumentError('not a port number (0 to 65535)');
+}
+
+function positive(value: string): number {
+  const number = Number(value);
+  if (Number.isFinite(number) && number > 0) return number;
+  throw new InvalidArgumentError('not a positive number');
+}

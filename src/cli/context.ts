@@ -1,0 +1,147 @@
+import { type Command, Option } from 'commander';
+import { ZohoTokensError } from '../errors.js';
+import { type Logger, lineLogger } from '../logger.js';
+import { TokenManager } from '../manager/token-manager.js';
+import { customEnvironment, dataCentre, type ZohoEnvironment } from '../oauth/data-centres.js';
+import { openStore } from '../store/open-store.js';
+import { redactStoreUrl } from '../store/store-url.js';
+import type { TokenStore } from '../store/token-store.js';
+import type { OAuthToken } from '../token/oauth-token.js';
+import { UsageError } from './errors.js';
+
+/** The store every command uses unless `--store` or `ZOHO_TOKEN_STORE` names another. */
+export const DEFAULT_STORE_URL = 'sqlite:zohooauth.db';
+
+/** Options every command understands (each also read from an environment variable). */
+export interface GlobalOptions {
+  store: string;
+  dc: string;
+  accountsUrl?: string;
+  apiUrl?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** The app's credentials, from `--client-id`/`--client-secret` or `ZOHO_CLIENT_*`. */
+export interface ClientOptions {
+  clientId?: string;
+  clientSecret?: string;
+  redirectUrl?: string;
+}
+
+/**
+ * What a command works with, resolved once from its options: the store (opened on first use
+ * and closed after the command), the environment, a logger on stderr and a token manager.
+ */
+export class CliContext {
+  readonly options: GlobalOptions;
+  readonly logger: Logger;
+  readonly environment: ZohoEnvironment;
+  #store: TokenStore | null = null;
+
+  constructor(options: GlobalOptions) {
+    this.options = options;
+    this.logger = cliLogger(options.verbose === true);
+    this.environment = resolveEnvironment(options);
+  }
+
+  /** The context of the command being run, from its options and its parents'. */
+  static of(command: Command): CliContext {
+    return new CliContext(command.optsWithGlobals<GlobalOptions>());
+  }
+
+  get json(): boolean {
+    return this.options.json === true;
+  }
+
+  /** The store URL with any password hidden, for messages. */
+  get storeName(): string {
+    return redactStoreUrl(this.options.store);
+  }
+
+  async store(): Promise<TokenStore> {
+    if (this.#store !== null) return this.#store;
+
+    this.logger.debug('opening store', { store: this.storeName });
+    this.#store = await openStore(this.options.store, { logger: this.logger });
+    return this.#store;
+  }
+
+  /** The stored token with this id, or a typed error naming the id. */
+  async tokenById(id: string): Promise<OAuthToken> {
+    const token = await (await this.store()).findTokenById(id);
+    if (token !== null) return token;
+
+    throw new ZohoTokensError('ERR_TOKEN_NOT_FOUND', `no stored token with id ${id} (see list)`);
+  }
+
+  /** A manager over the store; `client` is needed only for tokens without stored credentials. */
+  async manager(client: ClientOptions = {}): Promise<TokenManager> {
+    const { clientId, clientSecret, redirectUrl } = client;
+    return new TokenManager({
+      store: await this.store(),
+      environment: this.environment,
+      client: clientId && clientSecret ? { clientId, clientSecret, redirectUrl } : undefined,
+      logger: this.logger,
+    });
+  }
+
+  async close(): Promise<void> {
+    const store = this.#store;
+    this.#store = null;
+    await store?.close?.();
+  }
+}
+
+/** Adds `--client-id` and `--client-secret` (also `ZOHO_CLIENT_ID`, `ZOHO_CLIENT_SECRET`). */
+export function addClientOptions(command: Command, purpose: string): Command {
+  return command
+    .addOption(
+      new Option('--client-id <id>', `the app's client id ${purpose}`).env('ZOHO_CLIENT_ID'),
+    )
+    .addOption(
+      new Option('--client-secret <secret>', `the app's client secret ${purpose}`).env(
+        'ZOHO_CLIENT_SECRET',
+      ),
+    );
+}
+
+/**
+ * Wraps a command's work: builds its context, and closes the store whatever happens, so that
+ * the process can end as soon as the work is done.
+ */
+export function withContext<O>(
+  work: (context: CliContext, args: string[], options: O) => Promise<void>,
+): (...actionArgs: unknown[]) => Promise<void> {
+  return async (...actionArgs) => {
+    const command = actionArgs.at(-1) as Command;
+    const context = CliContext.of(command);
+    try {
+      await work(context, command.processedArgs as string[], command.opts() as O);
+    } finally {
+      await context.close();
+    }
+  };
+}
+
+/** Debug lines with `--verbose`, warnings otherwise; on stderr, so stdout stays parseable. */
+function cliLogger(verbose: boolean): Logger {
+  return lineLogger(verbose ? 'debug' : 'warn', (line) => {
+    process.stderr.write(`zoho-tokens: ${line}\n`);
+  });
+}
+
+/**
+ * `--accounts-url`/`--api-url` make a custom environment (the emulator serves both on one
+ * port, so either alone stands for both); otherwise `--dc` names a Zoho data centre.
+ */
+function resolveEnvironment(options: GlobalOptions): ZohoEnvironment {
+  const accountsUrl = options.accountsUrl ?? options.apiUrl;
+  const apiUrl = options.apiUrl ?? options.accountsUrl;
+  try {
+    if (accountsUrl === undefined || apiUrl === undefined) return dataCentre(options.dc);
+    return customEnvironment({ accountsUrl, apiUrl });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
