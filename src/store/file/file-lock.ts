@@ -8,6 +8,11 @@ export interface FileLockOptions {
   waitMs: number;
   /** After how long without a heartbeat a lock left by a crashed process is broken. */
   staleMs: number;
+  /**
+   * Told when the lock could not be removed after the work succeeded: the work stands, and
+   * other writers wait until the lock is stale.
+   */
+  onReleaseError(error: unknown): void;
 }
 
 /** Lets the work done under the lock check that no one broke it meanwhile. */
@@ -37,8 +42,9 @@ export async function withFileLock<T>(
   try {
     return await work(held);
   } finally {
-    await release().catch(() => {
-      // A lock that was broken as stale is gone already; the work's own result stands.
+    await release().catch((error: unknown) => {
+      // A lock broken as stale by another process is gone already; nothing to report then.
+      if (!held.compromised) options.onReleaseError(error);
     });
   }
 }

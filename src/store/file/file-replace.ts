@@ -9,10 +9,16 @@ export const FILE_MODE = 0o600;
 /**
  * Replaces the file at `path` with `text` so that a reader sees the old file or the new one,
  * never a part: the text goes to a temporary file in the same folder (mode 0600), is flushed to
- * disk, and is renamed over the original. A symbolic link is followed, not replaced. Resolves
- * to the identity of the file written.
+ * disk, and is renamed over the original. A symbolic link is followed, not replaced.
+ *
+ * `isUnchanged` is asked just before the rename; when it says no, nothing is replaced and the
+ * result is `null`. Otherwise it resolves to the identity of the file written.
  */
-export async function replaceFile(path: string, text: string): Promise<FileIdentity> {
+export async function replaceFile(
+  path: string,
+  text: string,
+  isUnchanged: () => boolean,
+): Promise<FileIdentity | null> {
   const target = await resolveTarget(path);
   const temporary = join(
     dirname(target),
@@ -21,6 +27,10 @@ export async function replaceFile(path: string, text: string): Promise<FileIdent
 
   try {
     const identity = await writeDurably(temporary, text);
+    if (!isUnchanged()) {
+      await unlink(temporary);
+      return null;
+    }
     await rename(temporary, target);
     await syncFolder(dirname(target));
     return identity;

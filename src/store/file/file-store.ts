@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZohoTokensError } from '../../errors.js';
@@ -42,6 +42,9 @@ interface Snapshot {
   error: ZohoTokensError | null;
 }
 
+/** A snapshot of a file that parsed. */
+type ReadySnapshot = Snapshot & { table: TokenTable };
+
 type Write =
   | { kind: 'save'; token: OAuthToken }
   | { kind: 'delete'; id: string }
@@ -57,6 +60,8 @@ interface PendingWrite {
 // moment before calling the file corrupt.
 const TORN_READ_RETRIES = 5;
 const TORN_READ_DELAY_MS = RACY_MARGIN_MS / TORN_READ_RETRIES;
+// How often a write starts over when a writer that takes no lock replaced the file meanwhile.
+const REPLACED_RETRIES = 3;
 
 /**
  * Tokens in a CSV file in the format of the official Zoho SDKs' `FileStore`: it reads files
@@ -100,13 +105,13 @@ export class FileStore implements TokenStore {
   }
 
   async findToken(query: TokenQuery): Promise<OAuthToken | null> {
-    const table = this.#table();
-    return (table instanceof TokenTable ? table : await table).find(matchKeyOf(query));
+    const current = this.#current();
+    return (current instanceof Promise ? await current : current).table.find(matchKeyOf(query));
   }
 
   async findTokenById(id: string): Promise<OAuthToken | null> {
-    const table = this.#table();
-    return (table instanceof TokenTable ? table : await table).byId(id);
+    const current = this.#current();
+    return (current instanceof Promise ? await current : current).table.byId(id);
   }
 
   async saveToken(token: OAuthToken): Promise<OAuthToken> {
@@ -119,7 +124,7 @@ export class FileStore implements TokenStore {
   }
 
   async getTokens(): Promise<OAuthToken[]> {
-    return (await this.#table()).tokens();
+    return (await this.#current()).table.tokens();
   }
 
   async deleteTokens(): Promise<void> {
@@ -140,33 +145,32 @@ export class FileStore implements TokenStore {
   }
 
   /**
-   * The table as the file holds it now. The usual case costs one `stat`; the file is read again
-   * only when it changed. A promise only when a torn read must be retried.
+   * The file as it is now. The usual case costs one `stat`; the file is read again only when it
+   * changed. A promise only when a torn read must be retried.
    */
-  #table(): TokenTable | Promise<TokenTable> {
+  #current(): ReadySnapshot | Promise<ReadySnapshot> {
     const snapshot = this.#snapshot;
-    const stats = this.#stat();
-    if (snapshot !== null && !snapshot.racy && isSameFile(snapshot.identity, stats)) {
+    if (snapshot !== null && !snapshot.racy && isSameFile(snapshot.identity, this.#stat())) {
       if (snapshot.error !== null) throw snapshot.error;
-      return snapshot.table!;
+      return snapshot as ReadySnapshot;
     }
 
     const loaded = this.#load();
-    if (loaded.table !== null) return loaded.table;
+    if (loaded.table !== null) return loaded as ReadySnapshot;
     if (!loaded.racy) throw loaded.error;
     return this.#retryTornRead();
   }
 
-  async #retryTornRead(): Promise<TokenTable> {
+  async #retryTornRead(): Promise<ReadySnapshot> {
     for (let attempt = 1; ; attempt++) {
       await sleep(TORN_READ_DELAY_MS);
       const loaded = this.#load();
-      if (loaded.table !== null) return loaded.table;
+      if (loaded.table !== null) return loaded as ReadySnapshot;
       if (!loaded.racy || attempt >= TORN_READ_RETRIES) throw loaded.error;
     }
   }
 
-  #stat() {
+  #stat(): Stats | undefined {
     try {
       return statSync(this.path, { throwIfNoEntry: false });
     } catch (error) {
@@ -234,15 +238,13 @@ export class FileStore implements TokenStore {
   }
 
   async #writeBatch(batch: PendingWrite[]): Promise<void> {
-    const lockOptions = { waitMs: this.#lockWaitMs, staleMs: this.#staleLockMs };
-    const settle = await withFileLock(this.path, lockOptions, async (held) => {
-      assertFolder(this.path);
-      const table = await this.#table();
-      const work = table.clone();
-      const outcomes = batch.map((pending) => applyWrite(work, pending.write));
-      if (outcomes.some((outcome) => outcome.changed)) await this.#commit(work, held);
-      return outcomes;
-    });
+    const lockOptions = {
+      waitMs: this.#lockWaitMs,
+      staleMs: this.#staleLockMs,
+      onReleaseError: (error: unknown) =>
+        this.#logger.warn('token file lock not removed', { path: this.path, error: String(error) }),
+    };
+    const settle = await withFileLock(this.path, lockOptions, (held) => this.#apply(batch, held));
 
     settle.forEach((outcome, index) => {
       const pending = batch[index]!;
@@ -251,25 +253,51 @@ export class FileStore implements TokenStore {
     });
   }
 
-  async #commit(work: TokenTable, held: HeldLock): Promise<void> {
+  /** Under the lock: applies the batch to the file as it is now, and writes the result. */
+  async #apply(batch: PendingWrite[], held: HeldLock): Promise<Outcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#current();
+      const work = current.table.clone();
+      const outcomes = batch.map((pending) => applyWrite(work, pending.write));
+      if (!outcomes.some((outcome) => outcome.changed)) return outcomes;
+      if (await this.#commit(work, current.identity, held)) return outcomes;
+
+      if (attempt >= REPLACED_RETRIES) {
+        throw new ZohoTokensError(
+          'ERR_STORE_CONFLICT',
+          `token file ${this.path} kept changing while it was written; nothing written`,
+        );
+      }
+      this.#logger.debug('token file changed during a write; writing again', { path: this.path });
+    }
+  }
+
+  /**
+   * Replaces the file with `work`, unless the file is no longer the version `read` (a writer
+   * that takes no lock, such as the official SDK, replaced it): then false, nothing written.
+   */
+  async #commit(work: TokenTable, read: FileIdentity, held: HeldLock): Promise<boolean> {
     const text = formatTokenFile(work.tokens());
     if (held.compromised) {
       throw new ZohoTokensError(
         'ERR_STORE_CONFLICT',
-        `lost the lock of token file ${this.path} (held past ${this.#staleLockMs} ms); nothing written`,
+        `lost the lock of token file ${this.path} (held past ${this.#staleLockMs} ms); ` +
+          'nothing written',
       );
     }
 
-    let identity: FileIdentity;
+    let identity: FileIdentity | null;
     try {
-      identity = await replaceFile(this.path, text);
+      identity = await replaceFile(this.path, text, () => isSameFile(read, this.#stat()));
     } catch (error) {
       throw writeError(this.path, error);
     }
+    if (identity === null) return false;
 
     const bytes = Buffer.from(text, 'utf8');
     const racy = isRacy(identity, Date.now());
     this.#snapshot = { identity, racy, bytes, table: work, error: null };
+    return true;
   }
 }
 
@@ -327,6 +355,8 @@ function unavailable(message: string, error: unknown): ZohoTokensError {
 }
 
 function writeError(path: string, error: unknown): ZohoTokensError {
+  if (error instanceof ZohoTokensError) return error;
+
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return unavailable(`cannot write token file ${path}`, error);
