@@ -29,14 +29,17 @@ export interface VerifyOptions {
    * first) once the check is over. Default: delete the tokens the check wrote (the store was
    * empty before it), then `close()`.
    */
-  cleanup?: (store: TokenStore) => void | Promise<void>;
+  cleanup?: (store: TokenStore) => unknown;
   /**
    * A new store object on the same backing (a second process, in effect). Enables the checks
    * that look at what was really persisted, such as a "delete all" that never commits.
    */
   reopen?: (store: TokenStore) => TokenStore | Promise<TokenStore>;
-  /** Simulates an outage of the store's backend (close its connection, remove its file...). */
-  breakStore?: (store: TokenStore) => void | Promise<void>;
+  /**
+   * Simulates an outage of the store's backend (close its connection, remove its file...).
+   * Like `cleanup`, it may return a promise, which is awaited.
+   */
+  breakStore?: (store: TokenStore) => unknown;
   /** Reads the rows as the backing holds them, bypassing the store's own lookups. */
   rawRead?: (store: TokenStore) => Promise<RawRow[]>;
   /** Which optional capabilities to check; see {@link Capabilities}. */

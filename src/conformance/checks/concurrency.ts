@@ -1,3 +1,4 @@
+import type { OAuthToken } from '../../token/oauth-token.js';
 import type { ConformanceCheck } from '../check.js';
 import { describeValue } from '../describe.js';
 import { expectCount } from '../expect.js';
@@ -5,6 +6,19 @@ import { fail } from '../failure.js';
 import { EXPIRES_AT, idOf, kitToken } from '../fixtures.js';
 
 const PARALLEL = 50;
+
+/** Waits for every save; fails saying how many rejected, and why the first did. */
+async function allSaved(saves: Promise<OAuthToken>[]): Promise<OAuthToken[]> {
+  const settled = await Promise.allSettled(saves);
+  const rejected = settled.filter((outcome) => outcome.status === 'rejected');
+  if (rejected.length > 0) {
+    const first = rejected[0]!.reason as unknown;
+    const reason = first instanceof Error ? first.message : describeValue(first);
+    fail(`${rejected.length} of ${saves.length} parallel saves rejected; the first: ${reason}`);
+  }
+
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<OAuthToken>).value);
+}
 
 const distinctUsers: ConformanceCheck = {
   id: 'concurrency.distinct-users',
@@ -15,7 +29,7 @@ const distinctUsers: ConformanceCheck = {
     'sequence, INCR), so that two saves never take the same id',
   async run({ store }) {
     const tokens = Array.from({ length: PARALLEL }, (_, index) => kitToken(`racer${index}`));
-    const saved = await Promise.all(tokens.map((token) => store.saveToken(token)));
+    const saved = await allSaved(tokens.map((token) => store.saveToken(token)));
 
     const ids = new Set(saved.map(idOf));
     if (ids.size !== PARALLEL) fail(`the saves answered ${ids.size} distinct ids, not ${PARALLEL}`);
@@ -34,7 +48,7 @@ const sameUser: ConformanceCheck = {
     const tokens = Array.from({ length: PARALLEL }, (_, index) =>
       kitToken('ada', { accessToken: `1000.access.ada.${index}`, expiresAt: EXPIRES_AT + index }),
     );
-    await Promise.all(tokens.map((token) => store.saveToken(token)));
+    await allSaved(tokens.map((token) => store.saveToken(token)));
 
     const [stored] = expectCount(await store.getTokens(), 1, `getTokens() after ${PARALLEL} saves`);
     const values = new Set(tokens.map((token) => token.accessToken));

@@ -1,8 +1,8 @@
 import type { ConformanceCheck } from '../check.js';
 import { describeValue } from '../describe.js';
 import { expectCount, expectToken } from '../expect.js';
-import { fail } from '../failure.js';
-import { kitToken, requireId, saveInOrder } from '../fixtures.js';
+import { fail, StoreCallError } from '../failure.js';
+import { idOf, kitToken, requireId, saveInOrder } from '../fixtures.js';
 
 const DECIMAL_ID = /^[1-9][0-9]*$/;
 
@@ -32,13 +32,15 @@ const unique: ConformanceCheck = {
     'take the numeric maximum of the ids (CAST(id AS INTEGER), a counter), never MAX() of a ' +
     'text column, where "9" > "10"',
   async run({ store }) {
-    const names = Array.from({ length: 12 }, (_, index) => `user${index + 1}`);
-    const saved = await saveInOrder(
-      store,
-      names.map((name) => kitToken(name)),
-    );
+    const ids: string[] = [];
+    for (let count = 1; count <= 12; count++) {
+      const saved = await store.saveToken(kitToken(`user${count}`)).catch((error: unknown) => {
+        if (error instanceof StoreCallError) fail(`save ${count} of 12: ${error.message}`);
+        throw error;
+      });
+      ids.push(requireId({ id: idOf(saved) }));
+    }
 
-    const ids = saved.map(requireId);
     for (const [index, id] of ids.entries()) {
       const previous = ids[index - 1];
       if (ids.indexOf(id) !== index) {
