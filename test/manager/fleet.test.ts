@@ -19,6 +19,7 @@ afterAll(async () => {
 /** The stores processes can share, each a fresh place per run. */
 const STORES: [string, () => string][] = [
   ['sqlite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'zt-fleet-')), 'tokens.db')}`],
+  ['file', () => `file:${join(mkdtempSync(join(tmpdir(), 'zt-fleet-')), 'sdk_tokens.csv')}`],
 ];
 
 async function expiredToken(store: TokenStore, email: string) {
