@@ -33,6 +33,9 @@ export {
 } from './oauth/data-centres.js';
 export { type FailureKind, OAuthError } from './oauth/oauth-error.js';
 export { lookupUserSignature } from './oauth/user-lookup.js';
+export { EncryptedStore } from './store/encrypted/encrypted-store.js';
+export { generateKey, type KeyEntry, Keyring } from './store/encrypted/keyring.js';
+export { type RotationResult, rotateKeys } from './store/encrypted/rotate-keys.js';
 export { FileStore, type FileStoreOptions } from './store/file/file-store.js';
 export { findMatch, type MatchKey, matchKeyOf } from './store/matching.js';
 export { MemoryStore } from './store/memory/memory-store.js';

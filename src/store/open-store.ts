@@ -75,8 +75,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     );
   }
 
+  // Keys first: a missing key must not leave an opened store (a pool, a socket) behind.
+  const keyring = encrypted
+    ? (await import('./encrypted/keyring.js')).Keyring.load(options.keys)
+    : null;
   const store = await open(inner, { logger: silentLogger, ...options });
-  if (!encrypted) return store;
+  if (keyring === null) return store;
 
-  throw new ZohoTokensError('ERR_STORE_URL', 'encrypted stores are not available yet');
+  const { EncryptedStore } = await import('./encrypted/encrypted-store.js');
+  return new EncryptedStore(store, keyring);
 }
