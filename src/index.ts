@@ -13,6 +13,7 @@ export {
   type TokenManagerStats,
 } from './manager/token-manager.js';
 export { cacheKeyOf, type TokenRef } from './manager/token-ref.js';
+export * from './migrate/index.js';
 export {
   AccountsClient,
   type AccountsClientOptions,

@@ -25,7 +25,7 @@ async function importSdk(): Promise<ZohoSdk> {
   } catch (error) {
     throw new ZohoTokensError(
       'ERR_DEPENDENCY_MISSING',
-      `the zoho-sdk adapter needs the ${ZOHO_SDK_PACKAGE} package (npm install ${ZOHO_SDK_PACKAGE})`,
+      `the zoho-sdk adapter needs ${ZOHO_SDK_PACKAGE} (npm install ${ZOHO_SDK_PACKAGE})`,
       { cause: error },
     );
   }

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { formatState } from '../store/columns.js';
+import { formatExpiry } from '../token/expiry.js';
+import type { OAuthToken } from '../token/oauth-token.js';
+
+/**
+ * What a migration must carry over, as one line of text per token: the ten official values
+ * (expiry in its stored form) and our failure state, as a JSON array. The store's own
+ * `version` counter is left out: each store counts its writes itself.
+ */
+export function canonicalToken(token: OAuthToken): string {
+  return JSON.stringify([
+    token.id,
+    token.userSignature,
+    token.clientId,
+    token.clientSecret,
+    token.refreshToken,
+    token.accessToken,
+    token.grantToken,
+    formatExpiry(token.expiresAt),
+    token.redirectUrl,
+    token.apiDomain,
+    formatState(token.state),
+  ]);
+}
+
+/**
+ * SHA-256 (hex) over the canonical lines of `tokens`, sorted: two stores holding the same
+ * tokens have the same checksum whatever order they list them in. It reveals no secret.
+ */
+export function tokensChecksum(tokens: Iterable<OAuthToken>): string {
+  const lines = [...tokens].map(canonicalToken).sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
