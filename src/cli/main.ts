@@ -8,6 +8,7 @@ import { loginCommand } from './commands/login.js';
 import { purgeCommand } from './commands/purge.js';
 import { refreshCommand } from './commands/refresh.js';
 import { revokeCommand } from './commands/revoke.js';
+import { rotateKeyCommand } from './commands/rotate-key.js';
 import { showCommand } from './commands/show.js';
 import { DEFAULT_STORE_URL } from './context.js';
 import { errorLines, exitCodeOf } from './errors.js';
@@ -25,7 +26,8 @@ const COMMANDS = [
   purgeCommand,
   apiCommand,
   emulatorCommand,
-  // Other command modules (migrate, verify-store, rotate-key) are added here when they land.
+  rotateKeyCommand,
+  // Other command modules (migrate, verify-store) are added here when they land.
 ];
 
 /** The `zoho-tokens` program: global options, then one subcommand per module. */
@@ -96,7 +98,8 @@ function commanderExit(error: CommanderError): number {
   if (error.exitCode === 0) return 0;
   if (error.code === 'commander.help') return 2;
 
-  const message = error.message.replace(/^error: /, '');
+  // Commander puts its "(Did you mean list?)" on a second line; the CLI prints one.
+  const message = error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
   process.stderr.write(`zoho-tokens: ${message} [ERR_USAGE]\n`);
   return 2;
 }

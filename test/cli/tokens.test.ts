@@ -1,0 +1,327 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ZohoFixture, zohoEmulator } from '../support/zoho.js';
+import {
+  type CliResult,
+  emulatorEnv,
+  loggedIn,
+  runCli,
+  secretsOf,
+  storedTokens,
+  tempFolder,
+} from './cli.js';
+
+let zoho: ZohoFixture;
+let folder: ReturnType<typeof tempFolder>;
+let dbPath: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  zoho = await zohoEmulator();
+});
+afterAll(async () => {
+  await zoho.emulator.close();
+});
+beforeEach(() => {
+  folder = tempFolder();
+  dbPath = join(folder.path, 'tokens.db');
+  env = emulatorEnv(zoho, `sqlite:${dbPath}`);
+});
+afterEach(() => folder.remove());
+
+const cli = (...args: string[]) => runCli(args, { env, cwd: folder.path });
+
+async function refreshCount(): Promise<number> {
+  return (await zoho.admin.stats()).token_requests.refresh_token;
+}
+
+/** No raw secret of any stored token anywhere in what the CLI printed. */
+async function expectNoSecrets(...results: CliResult[]) {
+  const secrets = secretsOf(await storedTokens(dbPath));
+  expect(secrets.length).toBeGreaterThan(0);
+  for (const { stdout, stderr } of results) {
+    for (const secret of secrets) {
+      expect(stdout).not.toContain(secret);
+      expect(stderr).not.toContain(secret);
+    }
+  }
+}
+
+describe('zoho-tokens login', () => {
+  it('exchanges a grant code, stores the token under email:zgid and prints it masked', async () => {
+    const code = await zoho.admin.mintGrantCode('grace@example.com');
+    const { zgid } = (await zoho.admin.user('grace@example.com')).org;
+
+    const result = await cli('login', '--grant-code', code);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`stored token 1 for grace@example.com:${zgid}`);
+    const [token] = await storedTokens(dbPath);
+    expect(token!.userSignature).toBe(`grace@example.com:${zgid}`);
+    expect(token!.apiDomain).toBe(zoho.emulator.apiUrl);
+    expect(result.stdout).toContain(`${token!.refreshToken!.slice(0, 4)}…`);
+    await expectNoSecrets(result);
+  });
+
+  it('stores the token under --user, with credentials given as flags', async () => {
+    const code = await zoho.admin.mintGrantCode('hedy@example.com');
+    const { ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ...withoutClient } = env;
+    const flags = ['--client-id', ZOHO_CLIENT_ID!, '--client-secret', ZOHO_CLIENT_SECRET!];
+
+    const result = await runCli(['login', ...flags, '--grant-code', code, '--user', 'hedy'], {
+      env: withoutClient,
+    });
+
+    expect(result.code).toBe(0);
+    expect((await storedTokens(dbPath)).map((t) => t.userSignature)).toEqual(['hedy']);
+  });
+
+  it('refuses to log in without client credentials, as a usage error', async () => {
+    const { ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ...withoutClient } = env;
+
+    const result = await runCli(['login', '--grant-code', 'x'], { env: withoutClient });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^zoho-tokens: login needs --client-id .*\[ERR_USAGE\]$/m);
+  });
+});
+
+describe('zoho-tokens list and show', () => {
+  it('lists tokens as a table with masked secrets', async () => {
+    const token = await loggedIn(zoho, dbPath, 'ada@example.com');
+
+    const result = await cli('list');
+
+    expect(result.code).toBe(0);
+    for (const heading of ['id', 'user', 'api_domain', 'expires_at', 'state']) {
+      expect(result.stdout).toContain(heading);
+    }
+    expect(result.stdout).toContain(token.userSignature!);
+    expect(result.stdout).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in (59|60) min\)/);
+    expect(result.stdout).toContain(
+      `${token.accessToken!.slice(0, 4)}…${token.accessToken!.slice(-4)}`,
+    );
+    await expectNoSecrets(result);
+  });
+
+  it('lists tokens as JSON with masked secrets', async () => {
+    const token = await loggedIn(zoho, dbPath, 'ada@example.com');
+    await loggedIn(zoho, dbPath, 'alan@example.com');
+
+    const result = await cli('--json', 'list');
+    const rows = JSON.parse(result.stdout) as Record<string, unknown>[];
+
+    expect(result.code).toBe(0);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      id: '1',
+      user: token.userSignature,
+      api_domain: zoho.emulator.apiUrl,
+      expires_at: new Date(token.expiresAt!).toISOString(),
+      refresh_token: `${token.refreshToken!.slice(0, 4)}…${token.refreshToken!.slice(-4)}`,
+      state: null,
+    });
+    await expectNoSecrets(result);
+  });
+
+  it('says so when the store is empty', async () => {
+    const result = await cli('list');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(`no tokens in sqlite:${dbPath}`);
+  });
+
+  it('shows one token masked, and reveals one secret alone on request', async () => {
+    const token = await loggedIn(zoho, dbPath, 'ada@example.com');
+
+    const shown = await cli('show', '1');
+    const revealed = await cli('show', '1', '--reveal', 'refresh_token');
+
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(token.userSignature!);
+    expect(shown.stdout).toContain(zoho.client.clientId);
+    await expectNoSecrets(shown);
+    expect(revealed.code).toBe(0);
+    expect(revealed.stdout).toBe(`${token.refreshToken}\n`);
+    expect(revealed.stderr).toBe('');
+  });
+
+  it('rejects an unknown --reveal field as a usage error', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+
+    const result = await cli('show', '1', '--reveal', 'password');
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^zoho-tokens: .*--reveal.*\[ERR_USAGE\]\n$/);
+  });
+});
+
+describe('zoho-tokens refresh, revoke, delete, purge', () => {
+  it('refreshes a token: one more refresh at the emulator, a new access token stored', async () => {
+    const token = await loggedIn(zoho, dbPath, 'ada@example.com');
+    const before = await refreshCount();
+
+    const result = await cli('refresh', '1');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^refreshed token 1: access token expires .*\(in 60 min\)\n$/);
+    expect(await refreshCount()).toBe(before + 1);
+    const [stored] = await storedTokens(dbPath);
+    expect(stored!.accessToken).not.toBe(token.accessToken);
+    await expectNoSecrets(result);
+  });
+
+  it('revokes a token at the emulator and deletes it from the store', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+    const before = (await zoho.admin.stats()).revocations;
+
+    const result = await cli('revoke', '1');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('revoked token 1');
+    expect((await zoho.admin.stats()).revocations).toBe(before + 1);
+    expect(await storedTokens(dbPath)).toEqual([]);
+  });
+
+  it('deletes one token from the store only', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+    const kept = await loggedIn(zoho, dbPath, 'alan@example.com');
+    const before = (await zoho.admin.stats()).revocations;
+
+    const result = await cli('delete', '1');
+
+    expect(result.code).toBe(0);
+    expect((await storedTokens(dbPath)).map((t) => t.id)).toEqual([kept.id]);
+    expect((await zoho.admin.stats()).revocations).toBe(before);
+  });
+
+  it('purges only with --yes when stdin is not a terminal', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+    await loggedIn(zoho, dbPath, 'alan@example.com');
+
+    const refused = await cli('purge');
+    const kept = await storedTokens(dbPath);
+    const purged = await cli('purge', '--yes');
+
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^zoho-tokens: purge deletes every token: pass --yes .*\n$/);
+    expect(kept).toHaveLength(2);
+    expect(purged.code).toBe(0);
+    expect(purged.stdout.trim()).toBe(`deleted 2 tokens from sqlite:${dbPath}`);
+    expect(await storedTokens(dbPath)).toEqual([]);
+  });
+});
+
+describe('zoho-tokens api', () => {
+  it('prints the body and refreshes once when the emulator expired the access token', async () => {
+    const token = await loggedIn(zoho, dbPath, 'ada@example.com');
+    await zoho.admin.expireAccessTokens();
+    const before = await refreshCount();
+
+    const result = await cli('api', '/crm/v8/users?type=CurrentUser');
+
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as { users: { email: string }[] };
+    expect(body.users[0]!.email).toBe('ada@example.com');
+    expect(await refreshCount()).toBe(before + 1);
+    expect((await storedTokens(dbPath))[0]!.accessToken).not.toBe(token.accessToken);
+    await expectNoSecrets(result);
+  });
+
+  it('picks a token by --user or --id, and lists the choices when neither is given', async () => {
+    const ada = await loggedIn(zoho, dbPath, 'ada@example.com');
+    const alan = await loggedIn(zoho, dbPath, 'alan@example.com');
+
+    const unnamed = await cli('api', '/crm/v8/users?type=CurrentUser');
+    const byUser = await cli(
+      'api',
+      '/crm/v8/users?type=CurrentUser',
+      '--user',
+      alan.userSignature!,
+    );
+    const byId = await cli('--json', 'api', '/crm/v8/users?type=CurrentUser', '--id', ada.id!);
+
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stdout).toBe('');
+    expect(unnamed.stderr).toBe(
+      'zoho-tokens: 2 tokens are stored; choose one with --id or --user: ' +
+        `1 (${ada.userSignature}), 2 (${alan.userSignature}) [ERR_USAGE]\n`,
+    );
+    expect(JSON.parse(byUser.stdout).users[0].email).toBe('alan@example.com');
+    expect(JSON.parse(byId.stdout).users[0].email).toBe('ada@example.com');
+  });
+
+  it('prints the error body and exits 1 when the CRM answers an error', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+
+    const result = await cli('api', '/crm/v8/NoSuchModule');
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toHaveProperty('code');
+    expect(result.stderr).toMatch(/^zoho-tokens: crm answered 4\d\d [A-Z_]+ \[ERR_API\]\n$/);
+  });
+});
+
+describe('errors and help', () => {
+  it('prints one line with a typed code and exits 1 for an unknown token', async () => {
+    const result = await cli('show', '99');
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'zoho-tokens: no stored token with id 99 (see list) [ERR_TOKEN_NOT_FOUND]\n',
+    );
+  });
+
+  it('adds the cause chain with --verbose, without secrets', async () => {
+    const missing = join(folder.path, 'no', 'such', 'folder', 'x.db');
+    const quiet = await runCli(['list', '--store', `sqlite:${missing}`]);
+    const verbose = await runCli(['list', '--store', `sqlite:${missing}`, '--verbose']);
+
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr.trim().split('\n')).toHaveLength(1);
+    expect(quiet.stderr).toMatch(/^zoho-tokens: .* \[ERR_STORE_UNAVAILABLE\]\n$/);
+    expect(verbose.code).toBe(1);
+    expect(verbose.stderr).toMatch(/\n {2}caused by: .+/);
+  });
+
+  it('exits 2 with one line for an unknown option or command', async () => {
+    const option = await cli('list', '--colour');
+    const command = await cli('lsit');
+
+    expect(option.code).toBe(2);
+    expect(option.stderr).toBe("zoho-tokens: unknown option '--colour' [ERR_USAGE]\n");
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/^zoho-tokens: unknown command 'lsit'.*\[ERR_USAGE\]\n$/);
+  });
+
+  it('describes every command, its environment variables and examples in --help', async () => {
+    const main = await cli('--help');
+    const api = await cli('api', '--help');
+
+    expect(main.code).toBe(0);
+    for (const command of [
+      'demo',
+      'login',
+      'list',
+      'show',
+      'refresh',
+      'revoke',
+      'delete',
+      'purge',
+      'api',
+      'emulator',
+    ]) {
+      expect(main.stdout).toMatch(new RegExp(`^  ${command} .*\\w`, 'm'));
+    }
+    for (const variable of ['ZOHO_TOKEN_STORE', 'ZOHO_DC', 'ZOHO_ACCOUNTS_URL', 'ZOHO_API_URL']) {
+      expect(main.stdout).toContain(variable);
+    }
+    expect(main.stdout).toContain('Examples:');
+    expect(api.code).toBe(0);
+    expect(api.stdout).toContain('Examples:');
+    expect(api.stdout).toContain('$ zoho-tokens api');
+  });
+});
