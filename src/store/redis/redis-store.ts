@@ -5,6 +5,7 @@ import { type Logger, silentLogger } from '../../logger.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 import { type MatchKey, matchKeyOf } from '../matching.js';
 import { planSave } from '../save-plan.js';
+import { importDriver } from '../sql/sql-driver.js';
 import type { Lease, LeaseOptions, TokenQuery, TokenStore } from '../token-store.js';
 import {
   DEFAULT_PREFIX,
@@ -222,13 +223,7 @@ export class RedisStore implements TokenStore {
   }
 
   async #createClient(): Promise<ScriptedRedis> {
-    let Redis: typeof import('ioredis').Redis;
-    try {
-      ({ Redis } = await import('ioredis'));
-    } catch (error) {
-      throw unavailable('the redis store needs the ioredis package (npm install ioredis)', error);
-    }
-
+    const { Redis } = await importDriver(() => import('ioredis'), 'ioredis', 'redis');
     const redis = new Redis(this.#clientOptions()) as ScriptedRedis;
     for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
     // Without a listener ioredis prints connection errors itself; callers get them as typed errors.
