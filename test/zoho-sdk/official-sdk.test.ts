@@ -68,12 +68,12 @@ for (const storeCase of STORE_CASES) {
       expect(tokens).toHaveLength(1);
       const stored = tokens[0]!;
       expect(stored).toMatchObject({
-        id: '1',
         userSignature: `${USER}:${zgid}`,
         clientId: zoho.client.clientId,
         clientSecret: zoho.client.clientSecret,
         apiDomain: zoho.emulator.apiUrl,
       });
+      expect(stored.id).toMatch(/^\d+$/);
       expect(stored.refreshToken).not.toBeNull();
       expect(stored.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
       expect(await crmStatusWith(zoho, stored.accessToken!)).toBe(200);
@@ -81,7 +81,8 @@ for (const storeCase of STORE_CASES) {
 
     it('saves the official refresh through our store once the stored expiry has passed', async () => {
       const zgid = await loginWithGrantCode();
-      const before = (await store.findTokenById('1'))!;
+      const [before] = await store.getTokens();
+      if (before === undefined) throw new Error('the login saved nothing');
 
       await zoho.admin.expireAccessTokens();
       await store.saveToken(before.with({ expiresAt: Date.now() - 1_000 }));
@@ -104,15 +105,16 @@ for (const storeCase of STORE_CASES) {
 
     it('finds the stored token again after a restart, by refresh token or by id', async () => {
       const zgid = await loginWithGrantCode();
-      const stored = (await store.findTokenById('1'))!;
+      const [stored] = await store.getTokens();
+      if (stored?.id == null) throw new Error('the login saved nothing');
 
       const byRefresh = clientBuilder(zoho).refreshToken(stored.refreshToken!).build();
       await initializeSdk(zoho, byRefresh, store, dir);
       expect(byRefresh.getAccessToken()).toBe(stored.accessToken);
-      expect(byRefresh.getId()).toBe('1');
+      expect(byRefresh.getId()).toBe(stored.id);
       expect(await fetchOrgZgid()).toBe(zgid);
 
-      await initializeSdk(zoho, new sdk.OAuthBuilder().id('1').build(), store, dir);
+      await initializeSdk(zoho, new sdk.OAuthBuilder().id(stored.id).build(), store, dir);
       expect(await fetchOrgZgid()).toBe(zgid);
 
       expect((await zoho.admin.stats()).token_requests).toMatchObject({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as sdk from '@zohocrm/typescript-sdk-8.0';
 import { expect } from 'vitest';
+import { generateKey } from '../../src/store/encrypted/keyring.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { TokenStore } from '../../src/store/token-store.js';
 import { toZohoSdkStore } from '../../src/zoho-sdk/index.js';
@@ -16,18 +17,31 @@ export interface StoreCase {
   url(dir: string): string;
 }
 
-function mysqlUrl(database: string, table: string): string {
-  const url = new URL(SERVICES.mysql.url);
-  url.pathname = `/${database}`;
-  url.search = `?table=${table}`;
+function serviceUrl(service: ServiceName, path: string | null, query: string): string {
+  const url = new URL(SERVICES[service].url);
+  if (path !== null) url.pathname = path;
+  url.search = query;
   return url.toString();
 }
+
+const KEYS = generateKey('interop');
 
 /** Every store with an opener; a new store is one more line. */
 export const STORE_CASES: readonly StoreCase[] = [
   { name: 'sqlite', url: (dir) => `sqlite:${join(dir, 'zohooauth.db')}` },
   { name: 'file', url: (dir) => `file:${join(dir, 'sdk_tokens.csv')}` },
-  { name: 'mysql', service: 'mysql', url: () => mysqlUrl('zt_zoho_sdk', 'oauthtoken_interop') },
+  {
+    name: 'mysql',
+    service: 'mysql',
+    url: () => serviceUrl('mysql', '/zt_zoho_sdk', '?table=oauthtoken_interop'),
+  },
+  {
+    name: 'postgres',
+    service: 'postgres',
+    url: () => serviceUrl('postgres', null, '?table=oauthtoken_zoho_sdk_interop'),
+  },
+  { name: 'redis', service: 'redis', url: () => serviceUrl('redis', null, '?prefix=zt_zoho_sdk:') },
+  { name: 'encrypted sqlite', url: (dir) => `encrypted+sqlite:${join(dir, 'zohooauth.db')}` },
 ];
 
 /** A fresh folder for one test. */
@@ -37,7 +51,7 @@ export function tempDir(): string {
 
 /** Opens the case's store, empty. */
 export async function openEmptyStore(storeCase: StoreCase, dir: string): Promise<TokenStore> {
-  const store = await openStore(storeCase.url(dir));
+  const store = await openStore(storeCase.url(dir), { keys: KEYS });
   await store.deleteTokens();
   return store;
 }
