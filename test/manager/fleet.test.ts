@@ -6,6 +6,7 @@ import { TokenManager } from '../../src/manager/token-manager.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { TokenStore } from '../../src/store/token-store.js';
 import { runFleet, startWorker } from '../support/fleet.js';
+import { SERVICES } from '../support/services.js';
 import { type ZohoFixture, zohoEmulator } from '../support/zoho.js';
 
 let zoho: ZohoFixture;
@@ -20,6 +21,7 @@ afterAll(async () => {
 const STORES: [string, () => string][] = [
   ['sqlite', () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'zt-fleet-')), 'tokens.db')}`],
   ['file', () => `file:${join(mkdtempSync(join(tmpdir(), 'zt-fleet-')), 'sdk_tokens.csv')}`],
+  ['redis', () => `${SERVICES.redis.url}?prefix=zt-fleet-${process.pid}-${Date.now()}`],
 ];
 
 async function expiredToken(store: TokenStore, email: string) {
