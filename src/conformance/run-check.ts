@@ -1,9 +1,15 @@
 import type { ConformanceCheck } from './check.js';
+import { describeError } from './describe.js';
 import { actualOf, CheckFailure, CheckSkipped } from './failure.js';
 import { type ResolvedOptions, skipForOptions } from './options.js';
 import { CheckSession } from './session.js';
 import { withTimeout } from './timeout.js';
 import type { CheckResult, CheckStatus, CreateStore } from './types.js';
+import { UncaughtWatch } from './uncaught.js';
+
+const UNCAUGHT_HINT =
+  "listen for 'error' on every client or socket the store holds (a pg client checked out of " +
+  'its pool too) and await every promise: an unhandled error ends the process';
 
 const HANG_HINT =
   'every method must resolve or reject: give the driver a connect and query timeout, and ' +
@@ -32,6 +38,7 @@ export async function runCheck(
   let status: CheckStatus = 'passed';
   let actual = check.expected;
   let hint: string | undefined;
+  const uncaught = new UncaughtWatch().start();
   try {
     await withTimeout(session.run(check), options.timeoutMs, timedOut);
   } catch (error) {
@@ -41,6 +48,12 @@ export async function runCheck(
   }
 
   const cleanupError = await session.cleanup();
+  uncaught.stop();
+  if (uncaught.errors.length > 0) {
+    status = 'failed';
+    actual = `the store raised an error nothing handled: ${describeError(uncaught.errors[0])}`;
+    hint = UNCAUGHT_HINT;
+  }
   const durationMs = Math.round(performance.now() - startedAt);
   return { ...resultOf(check, status, actual, hint, durationMs), ...cleanup(cleanupError) };
 }
