@@ -2,7 +2,12 @@ import { type Command, Option } from 'commander';
 import { ZohoTokensError } from '../errors.js';
 import { type Logger, lineLogger } from '../logger.js';
 import { TokenManager } from '../manager/token-manager.js';
-import { customEnvironment, dataCentre, type ZohoEnvironment } from '../oauth/data-centres.js';
+import {
+  customEnvironment,
+  dataCentre,
+  environmentForApiDomain,
+  type ZohoEnvironment,
+} from '../oauth/data-centres.js';
 import { openStore } from '../store/open-store.js';
 import { redactStoreUrl } from '../store/store-url.js';
 import type { TokenStore } from '../store/token-store.js';
@@ -73,6 +78,23 @@ export class CliContext {
     if (token !== null) return token;
 
     throw new ZohoTokensError('ERR_TOKEN_NOT_FOUND', `no stored token with id ${id} (see list)`);
+  }
+
+  /**
+   * Refuses, before any request, a token this command cannot reach: a token is only ever used
+   * in its own data centre, and one from a custom environment (the emulator) needs it again.
+   */
+  checkReachable(token: OAuthToken): OAuthToken {
+    const domain = token.apiDomain;
+    if (domain === null || environmentForApiDomain(domain, [this.environment]) !== null) {
+      return token;
+    }
+
+    throw new ZohoTokensError(
+      'ERR_DATA_CENTRE',
+      `token ${token.id} belongs to ${domain}, which is no Zoho data centre: ` +
+        `pass --api-url ${domain} (and --accounts-url, when it differs)`,
+    );
   }
 
   /** A manager over the store; `client` is needed only for tokens without stored credentials. */

@@ -275,7 +275,22 @@ describe('errors and help', () => {
     );
   });
 
-  it('adds the cause chain with --verbose, without secrets', async () => {
+  it('refuses to send an emulator token anywhere but its own environment', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+    const { ZOHO_ACCOUNTS_URL, ZOHO_API_URL, ...defaultDataCentre } = env;
+    const before = await refreshCount();
+
+    const result = await runCli(['refresh', '1'], { env: defaultDataCentre });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `zoho-tokens: token 1 belongs to ${zoho.emulator.apiUrl}, which is no Zoho data centre: ` +
+        `pass --api-url ${zoho.emulator.apiUrl} (and --accounts-url, when it differs) [ERR_DATA_CENTRE]\n`,
+    );
+    expect(await refreshCount()).toBe(before);
+  });
+
+  it('adds the cause chain with --verbose', async () => {
     const missing = join(folder.path, 'no', 'such', 'folder', 'x.db');
     const quiet = await runCli(['list', '--store', `sqlite:${missing}`]);
     const verbose = await runCli(['list', '--store', `sqlite:${missing}`, '--verbose']);
@@ -284,7 +299,10 @@ describe('errors and help', () => {
     expect(quiet.stderr.trim().split('\n')).toHaveLength(1);
     expect(quiet.stderr).toMatch(/^zoho-tokens: .* \[ERR_STORE_UNAVAILABLE\]\n$/);
     expect(verbose.code).toBe(1);
-    expect(verbose.stderr).toMatch(/\n {2}caused by: .+/);
+    const errorAt = verbose.stderr.indexOf(quiet.stderr);
+    expect(errorAt).toBeGreaterThanOrEqual(0);
+    const causes = verbose.stderr.slice(errorAt + quiet.stderr.length);
+    expect(causes).toMatch(/^( {2}caused by: .+\n)+$/);
   });
 
   it('exits 2 with one line for an unknown option or command', async () => {

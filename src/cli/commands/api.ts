@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { ZohoTokensError } from '../../errors.js';
-import type { TokenRef } from '../../manager/token-ref.js';
 import type { TokenStore } from '../../store/token-store.js';
+import type { OAuthToken } from '../../token/oauth-token.js';
 import { addClientOptions, type ClientOptions, withContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples, print } from '../output.js';
@@ -34,10 +34,10 @@ export function apiCommand(program: Command): void {
   addClientOptions(command, '(only for tokens stored without them)');
   command.action(
     withContext<ApiOptions>(async (context, [path], options) => {
-      const ref = await chooseToken(await context.store(), options);
+      const token = context.checkReachable(await chooseToken(await context.store(), options));
       const init = requestInit(options);
       context.logger.debug('crm request', { method: init.method, path: pathOnly(path!) });
-      const response = await (await context.manager(options)).fetch(ref, path!, init);
+      const response = await (await context.manager(options)).fetch({ id: token.id! }, path!, init);
       const body = await response.text();
       if (body !== '') print(context.json ? body : pretty(body));
       if (!response.ok) throw apiError(response.status, body);
@@ -46,9 +46,8 @@ export function apiCommand(program: Command): void {
 }
 
 /** `--id`, `--user`, or the only stored token; with several, the error lists them. */
-async function chooseToken(store: TokenStore, options: ApiOptions): Promise<TokenRef> {
-  if (options.id !== undefined) return { id: options.id };
-  if (options.user !== undefined) return { user: options.user };
+async function chooseToken(store: TokenStore, options: ApiOptions): Promise<OAuthToken> {
+  if (options.id !== undefined || options.user !== undefined) return namedToken(store, options);
 
   const tokens = await store.getTokens();
   if (tokens.length === 1) return tokens[0]!;
@@ -60,6 +59,17 @@ async function chooseToken(store: TokenStore, options: ApiOptions): Promise<Toke
   throw new UsageError(
     `${tokens.length} tokens are stored; choose one with --id or --user: ${choices.join(', ')}`,
   );
+}
+
+async function namedToken(store: TokenStore, options: ApiOptions): Promise<OAuthToken> {
+  const token =
+    options.id !== undefined
+      ? await store.findTokenById(options.id)
+      : await store.findToken({ userSignature: options.user! });
+  if (token !== null) return token;
+
+  const which = options.id !== undefined ? `id ${options.id}` : `user ${options.user}`;
+  throw new ZohoTokensError('ERR_TOKEN_NOT_FOUND', `no stored token with ${which} (see list)`);
 }
 
 function requestInit(options: ApiOptions): RequestInit {

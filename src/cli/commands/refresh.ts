@@ -18,7 +18,7 @@ export function refreshCommand(program: Command): void {
   addClientOptions(command, '(only for tokens stored without them)');
   command.action(
     withContext<ClientOptions>(async (context, [id], options) => {
-      await context.tokenById(id!);
+      context.checkReachable(await context.tokenById(id!));
       const token = await (await context.manager(options)).refresh({ id: id! });
       if (context.json) return printJson(tokenRecord(token));
 

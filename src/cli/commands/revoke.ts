@@ -12,7 +12,7 @@ export function revokeCommand(program: Command): void {
   addClientOptions(command, '(only for tokens stored without them)');
   command.action(
     withContext<ClientOptions>(async (context, [id], options) => {
-      const token = await context.tokenById(id!);
+      const token = context.checkReachable(await context.tokenById(id!));
       await (await context.manager(options)).revoke({ id: id! });
       if (context.json) return printJson({ revoked: id, user: token.userSignature });
 
