@@ -145,7 +145,13 @@ export class MysqlPool {
   async #makeStrict(connection: PoolConnection): Promise<void> {
     if (this.#strict.has(connection.connection)) return;
 
-    await connection.query({ sql: sql.SESSION_SETUP, timeout: this.#config.queryTimeoutMs });
+    const { queryTimeoutMs } = this.#config;
+    const lockWaitSeconds = Math.max(1, Math.ceil(queryTimeoutMs / 1000));
+    await connection.query({
+      sql: sql.SESSION_SETUP,
+      values: [lockWaitSeconds],
+      timeout: queryTimeoutMs,
+    });
     this.#strict.add(connection.connection);
   }
 

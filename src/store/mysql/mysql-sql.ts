@@ -6,10 +6,13 @@
 
 /**
  * Every session runs strict: a value longer than its column is refused (`ER_DATA_TOO_LONG`)
- * instead of being cut, whatever the server's default mode is.
+ * instead of being cut, whatever the server's default mode is. Row-lock waits end with the
+ * query timeout (whole seconds), so a statement the client gave up on does not linger on the
+ * server holding the save lock.
  */
 export const SESSION_SETUP = `
-  SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'`;
+  SET SESSION sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',
+      SESSION innodb_lock_wait_timeout = ?`;
 
 export const CREATE_DATABASE = 'CREATE DATABASE IF NOT EXISTS {db} CHARACTER SET utf8mb4';
 

@@ -1,6 +1,7 @@
 import { type Logger, silentLogger } from '../../logger.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 import { matchKeyOf } from '../matching.js';
+import { SerialQueue } from '../sql/serial-queue.js';
 import { type ErrorSource, sqlStoreError } from '../sql/sql-errors.js';
 import { acquireRowLease } from '../sql/sql-lease.js';
 import { lookupToken, saveThrough } from '../sql/sql-save.js';
@@ -47,6 +48,7 @@ export class MysqlStore implements TokenStore {
   readonly #config: MysqlConfig;
   readonly #pool: MysqlPool;
   readonly #errors: ErrorSource;
+  readonly #saves = new SerialQueue();
   #tableReady: Promise<void> | null = null;
   #leaseTableReady: Promise<void> | null = null;
 
@@ -78,7 +80,15 @@ export class MysqlStore implements TokenStore {
     return this.#use('findTokenById', (session) => mysqlRows(session, this.table).byId(id));
   }
 
+  /**
+   * Upserts under the table's save lock. Saves of one store object run one at a time (they are
+   * serialised by the server lock anyway), so a burst of saves leaves the pool to the reads.
+   */
   async saveToken(token: OAuthToken): Promise<OAuthToken> {
+    return this.#saves.run(() => this.#save(token));
+  }
+
+  async #save(token: OAuthToken): Promise<OAuthToken> {
     return this.#use('saveToken', async (session) => {
       await takeNamedLock(session, lockName('save', this.#config), this.#config.queryTimeoutMs);
       await session.run(sql.START_TRANSACTION);
