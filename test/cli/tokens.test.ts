@@ -285,7 +285,8 @@ describe('errors and help', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
       `zoho-tokens: token 1 belongs to ${zoho.emulator.apiUrl}, which is no Zoho data centre: ` +
-        `pass --api-url ${zoho.emulator.apiUrl} (and --accounts-url, when it differs) [ERR_DATA_CENTRE]\n`,
+        `pass --api-url ${zoho.emulator.apiUrl} (and --accounts-url, when it differs) ` +
+        '[ERR_DATA_CENTRE]\n',
     );
     expect(await refreshCount()).toBe(before);
   });

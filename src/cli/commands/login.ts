@@ -56,7 +56,8 @@ async function login(context: CliContext, _args: string[], options: LoginOptions
   if (context.json) return printJson(tokenRecord(token));
 
   print(
-    `stored token ${token.id} for ${token.userSignature ?? 'an unknown user'} in ${context.storeName}`,
+    `stored token ${token.id} for ${token.userSignature ?? 'an unknown user'} ` +
+      `in ${context.storeName}`,
   );
   print(tokenDetails(token, Date.now()));
 }

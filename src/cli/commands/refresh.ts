@@ -23,7 +23,8 @@ export function refreshCommand(program: Command): void {
       if (context.json) return printJson(tokenRecord(token));
 
       print(
-        `refreshed token ${token.id}: access token expires ${expiryText(token.expiresAt, Date.now())}`,
+        `refreshed token ${token.id}: ` +
+          `access token expires ${expiryText(token.expiresAt, Date.now())}`,
       );
     }),
   );
