@@ -126,6 +126,29 @@ for (const storeCase of STORE_CASES) {
   });
 }
 
+describe('an id the store does not have', () => {
+  it('is a miss the official SDK carries on from, storing its token under that id', async () => {
+    const zoho = await zohoEmulator();
+    const dir = tempDir();
+    const store = await openEmptyStore(STORE_CASES[0]!, dir);
+    const code = await zoho.admin.mintGrantCode(USER);
+    await initializeSdk(zoho, clientBuilder(zoho).grantToken(code).build(), store, dir);
+    const refreshToken = (await store.getTokens())[0]!.refreshToken!;
+    await store.deleteTokens();
+
+    // The same store again: the SDK caches initializers by API URL and refresh token, so a
+    // second store given with the same pair would be ignored in favour of the first.
+    const withId = clientBuilder(zoho).id('42').refreshToken(refreshToken).build();
+    await initializeSdk(zoho, withId, store, dir);
+
+    expect((await store.getTokens()).map((token) => token.id)).toEqual(['42']);
+    expect((await store.findTokenById('42'))?.refreshToken).toBe(refreshToken);
+    expect((await zoho.admin.stats()).token_requests.refresh_token).toBe(1);
+    await store.close?.();
+    await zoho.emulator.close();
+  });
+});
+
 describe('store failures seen by the official SDK', () => {
   it('reach the CRM call as a rejection carrying our typed error', async () => {
     const zoho = await zohoEmulator();
