@@ -20,6 +20,7 @@ export function describeToken(token: unknown): string {
   if (token === null) return 'null';
   if (token === undefined) return 'undefined';
   if (typeof token !== 'object') return `${typeof token} ${describeValue(token)}`;
+  if (Array.isArray(token)) return token.length === 0 ? '[]' : `an array of ${token.length}`;
 
   const { id, userSignature } = token as { id?: unknown; userSignature?: unknown };
   const user = userSignature === null || userSignature === undefined ? 'no user' : 'user ';

@@ -18,7 +18,7 @@ export interface TestRunner {
   it(
     name: string,
     options: { timeout: number },
-    body: (context: SkippableContext) => unknown,
+    body: (context: SkippableContext) => Promise<void>,
   ): unknown;
 }
 
