@@ -7,7 +7,10 @@ export interface TokenRequestCounts {
   client_credentials: number;
 }
 
-/** Body of `GET {admin}/stats`. */
+/**
+ * Body of `GET {admin}/stats`. The counters start at zero on every start, even with a
+ * state file; the live token counts and clock offset reflect the restored state.
+ */
 export interface EmulatorStatsSnapshot {
   /** Every token-endpoint request with a known grant type, fault-answered ones included. */
   token_requests: TokenRequestCounts;

@@ -9,12 +9,24 @@ export interface OAuthClient {
 /** The API-console side of the emulator: which clients exist. */
 export class ClientRegistry {
   readonly #clients = new Map<string, OAuthClient>();
+  readonly #onChange: () => void;
+
+  /** `onChange` hears every registration. */
+  constructor(onChange: () => void = () => {}) {
+    this.#onChange = onChange;
+  }
 
   /** Adds a client, or replaces one with the same id. */
   register(client: OAuthClient): OAuthClient {
     const copy = { ...client, redirectUris: [...client.redirectUris] };
     this.#clients.set(copy.clientId, copy);
+    this.#onChange();
     return copy;
+  }
+
+  /** Every registered client, in registration order. */
+  list(): OAuthClient[] {
+    return [...this.#clients.values()];
   }
 
   find(clientId: string | undefined): OAuthClient | undefined {

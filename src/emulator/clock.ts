@@ -3,7 +3,17 @@
  * limit window all read it, so a test can jump ten minutes without waiting.
  */
 export class EmulatorClock {
-  #offsetMs = 0;
+  #offsetMs: number;
+  readonly #onChange: () => void;
+
+  /** `offsetMs` restores an offset saved by an earlier run; `onChange` hears every advance. */
+  constructor(offsetMs = 0, onChange: () => void = () => {}) {
+    if (!Number.isFinite(offsetMs) || offsetMs < 0) {
+      throw new RangeError('clock offset must be a non-negative number');
+    }
+    this.#offsetMs = offsetMs;
+    this.#onChange = onChange;
+  }
 
   now(): number {
     return Date.now() + this.#offsetMs;
@@ -15,6 +25,7 @@ export class EmulatorClock {
       throw new RangeError('advance_ms must be a non-negative number');
     }
     this.#offsetMs += ms;
+    this.#onChange();
   }
 
   get offsetMs(): number {

@@ -26,10 +26,29 @@ export interface CrmOrg {
 /** How many leads a new org gets: a few pages' worth at small `per_page`. */
 export const DEFAULT_SEED_LEADS = 42;
 
+/** Users and orgs as saved in a state file. */
+export interface DirectorySnapshot {
+  users: CrmUser[];
+  orgs: CrmOrg[];
+}
+
 /** Users and their orgs. Unknown users are created on first mention, each with an org. */
 export class Directory {
   readonly #users = new Map<string, CrmUser>();
   readonly #orgs = new Map<string, CrmOrg>();
+  readonly #onChange: () => void;
+
+  /** `snapshot` restores users and orgs saved by an earlier run; `onChange` hears new users. */
+  constructor(snapshot?: DirectorySnapshot, onChange: () => void = () => {}) {
+    this.#onChange = onChange;
+    for (const org of snapshot?.orgs ?? []) this.#orgs.set(org.id, org);
+    for (const user of snapshot?.users ?? []) this.#users.set(normaliseEmail(user.email), user);
+  }
+
+  /** The records themselves, for serialising at once; callers must not change them. */
+  snapshot(): DirectorySnapshot {
+    return { users: [...this.#users.values()], orgs: [...this.#orgs.values()] };
+  }
 
   /** Returns the user with this email, creating them and their org when new. */
   ensureUser(email: string, seedLeadCount = DEFAULT_SEED_LEADS): CrmUser {
@@ -42,6 +61,7 @@ export class Directory {
     org.leads = seedLeads(org.idPrefix, user, seedLeadCount);
     this.#orgs.set(org.id, org);
     this.#users.set(key, user);
+    this.#onChange();
     return user;
   }
 

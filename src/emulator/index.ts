@@ -7,6 +7,9 @@
  * the implicit and device flows, Zoho's grant-code and refresh-token creation rates, CRM
  * API credits (429) and `page_token` paging. Each would be a new route or registry rule.
  *
+ * With `statePath` an emulator survives restarts: clients, users, codes and tokens are
+ * kept in a JSON file, so tokens stored by one run still work in the next.
+ *
  * @packageDocumentation
  */
 import type { RunningEmulator } from './server.js';
@@ -24,6 +27,7 @@ export {
 } from './admin-types.js';
 export { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type EmulatorOptions } from './options.js';
 export { type RunningEmulator, startEmulator } from './server.js';
+export { EmulatorStateError } from './state-file.js';
 
 /**
  * The one JSON line `zoho-tokens emulator` prints on start-up:

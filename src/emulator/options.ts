@@ -1,7 +1,35 @@
+import { resolve } from 'node:path';
+
 /** Options accepted by {@link startEmulator}. Every field is optional. */
 export interface EmulatorOptions {
-  /** TCP port to listen on; `0` (the default) picks a free port. */
+  /**
+   * TCP port to listen on; `0` picks a free port. Left out, the emulator prefers the port
+   * saved in {@link statePath} (taking a free port if that one is busy), else a free port.
+   * The port actually used is {@link RunningEmulator.port}.
+   */
   port?: number;
+  /**
+   * With a non-zero {@link port}: when that port is taken, listen on a free port instead
+   * of failing with `EADDRINUSE`. Default false.
+   */
+  portFallback?: boolean;
+  /**
+   * A JSON file that keeps the emulator's state across restarts: registered clients,
+   * users and orgs with their leads, grant codes, consents, refresh tokens with their
+   * limit windows, live access tokens with their expiry, the clock offset and the port.
+   * Revoked tokens and used codes are simply absent, so they stay invalid.
+   *
+   * Read at start when it exists; a file that cannot be read or is not a state file makes
+   * {@link startEmulator} reject with an `EmulatorStateError` naming it, leaving it untouched.
+   * Written at start and after every request that changed something, before the response
+   * is sent, atomically (temp file in the same folder, then rename) with mode 0600; the
+   * folder is created when missing. One emulator per file at a time.
+   *
+   * Not kept: stats counters, injected faults and consent pages awaiting a click. Options
+   * (lifetimes, limits) come from this call, not the file; the start-up client's secret
+   * is the one given here.
+   */
+  statePath?: string;
   /** Interface to bind; defaults to `127.0.0.1` (loopback only). */
   host?: string;
   /** Client id of the client registered at start-up. */
@@ -26,7 +54,11 @@ export interface EmulatorOptions {
 
 /** Options with every default applied. */
 export interface ResolvedOptions {
-  port: number;
+  /** Undefined when the caller left it out (then the state file's port is preferred). */
+  port: number | undefined;
+  portFallback: boolean;
+  /** Absolute. */
+  statePath: string | undefined;
   host: string;
   clientId: string;
   clientSecret: string;
@@ -49,7 +81,9 @@ export const DEFAULT_USER = 'emulator.user@example.com';
 /** Applies defaults and rejects values the emulator cannot work with. */
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const resolved: ResolvedOptions = {
-    port: options.port ?? 0,
+    port: options.port,
+    portFallback: options.portFallback ?? false,
+    statePath: resolveStatePath(options.statePath),
     host: options.host ?? '127.0.0.1',
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? DEFAULT_CLIENT_SECRET,
@@ -68,7 +102,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 }
 
 function validate(o: ResolvedOptions): void {
-  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535) {
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) {
     throw new RangeError('port must be an integer from 0 to 65535');
   }
   requirePositive('accessTokenTtlS', o.accessTokenTtlS);
@@ -82,6 +116,12 @@ function validate(o: ResolvedOptions): void {
   if (!o.defaultUser.includes('@')) {
     throw new TypeError('defaultUser must be an email address');
   }
+}
+
+function resolveStatePath(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  if (path.trim() === '') throw new TypeError('statePath must not be empty');
+  return resolve(path);
 }
 
 function requirePositive(name: string, value: number): void {

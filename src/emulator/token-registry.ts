@@ -43,6 +43,24 @@ export interface TokenLimits {
   refreshLimit: { count: number; windowMs: number };
 }
 
+/** Who consented to which client, as saved in a state file. */
+export interface ConsentRecord {
+  clientId: string;
+  userEmail: string;
+}
+
+/**
+ * Everything the registry holds, as saved in a state file. Expired codes and access tokens
+ * are left out; revoked and used ones are already gone, so they stay unknown after a restore.
+ */
+export interface TokenRegistrySnapshot {
+  grantCodes: GrantCode[];
+  consents: ConsentRecord[];
+  /** In issue order, which is also each user's eviction order. */
+  refreshTokens: RefreshTokenRecord[];
+  accessTokens: AccessTokenRecord[];
+}
+
 export type NewGrantCode = Omit<GrantCode, 'code' | 'expiresAtMs'> & { ttlMs: number };
 export type NewAccessToken = Pick<AccessTokenRecord, 'clientId' | 'userEmail' | 'scopes'>;
 
@@ -53,13 +71,41 @@ export class TokenRegistry {
   readonly #accessTokens = new Map<string, AccessTokenRecord>();
   /** Refresh tokens per client and user, oldest first, for the per-user cap. */
   readonly #refreshTokensByUser = new Map<string, string[]>();
-  readonly #consents = new Set<string>();
+  readonly #consents = new Map<string, ConsentRecord>();
   readonly #clock: EmulatorClock;
   readonly #limits: TokenLimits;
+  readonly #onChange: () => void;
 
-  constructor(clock: EmulatorClock, limits: TokenLimits) {
+  /**
+   * `snapshot` restores what an earlier run saved; `onChange` hears every change worth
+   * saving (dropping an expired token on lookup is not one: snapshots leave those out).
+   */
+  constructor(
+    clock: EmulatorClock,
+    limits: TokenLimits,
+    snapshot?: TokenRegistrySnapshot,
+    onChange: () => void = () => {},
+  ) {
     this.#clock = clock;
     this.#limits = limits;
+    this.#onChange = onChange;
+    if (snapshot) this.#restore(snapshot);
+  }
+
+  /** The live records, for serialising at once; callers must not change them. */
+  snapshot(): TokenRegistrySnapshot {
+    const now = this.#clock.now();
+    const accessTokens = [...this.#accessTokens.values()].filter((t) => now < t.expiresAtMs);
+    const live = new Set(accessTokens.map((t) => t.token));
+    return {
+      grantCodes: [...this.#codes.values()].filter((c) => now < c.expiresAtMs),
+      consents: [...this.#consents.values()],
+      refreshTokens: [...this.#refreshTokens.values()].map((r) => ({
+        ...r,
+        accessTokens: r.accessTokens.filter((t) => live.has(t)),
+      })),
+      accessTokens,
+    };
   }
 
   addGrantCode(input: NewGrantCode): GrantCode {
@@ -70,6 +116,7 @@ export class TokenRegistry {
       expiresAtMs: this.#clock.now() + ttlMs,
     };
     this.#codes.set(code.code, code);
+    this.#onChange();
     return code;
   }
 
@@ -84,15 +131,17 @@ export class TokenRegistry {
   }
 
   consumeGrantCode(code: string): void {
-    this.#codes.delete(code);
+    if (this.#codes.delete(code)) this.#onChange();
   }
 
   /** Records consent and says whether it was the first for this user and client. */
   recordConsent(clientId: string, userEmail: string): boolean {
     const key = userKey(clientId, userEmail);
-    const first = !this.#consents.has(key);
-    this.#consents.add(key);
-    return first;
+    if (this.#consents.has(key)) return false;
+
+    this.#consents.set(key, { clientId, userEmail });
+    this.#onChange();
+    return true;
   }
 
   /** Issues a refresh token; the user's oldest one beyond Zoho's cap is revoked with its access tokens. */
@@ -115,6 +164,7 @@ export class TokenRegistry {
       const oldest = owned[0];
       if (oldest !== undefined) this.revoke(oldest);
     }
+    this.#onChange();
     return record;
   }
 
@@ -136,6 +186,7 @@ export class TokenRegistry {
     if (record.windowCount >= count) return false;
 
     record.windowCount += 1;
+    this.#onChange();
     return true;
   }
 
@@ -151,6 +202,7 @@ export class TokenRegistry {
     };
     this.#accessTokens.set(record.token, record);
     if (refresh) this.#attach(refresh, record.token);
+    this.#onChange();
     return record;
   }
 
@@ -169,11 +221,13 @@ export class TokenRegistry {
     const refresh = this.#refreshTokens.get(token);
     if (refresh) {
       this.#revokeRefreshToken(refresh);
+      this.#onChange();
       return 'refresh_token';
     }
     if (!this.findAccessToken(token)) return undefined;
 
     this.#dropAccessToken(token);
+    this.#onChange();
     return 'access_token';
   }
 
@@ -183,6 +237,7 @@ export class TokenRegistry {
     const live = [...this.#accessTokens.values()].filter((t) => now < t.expiresAtMs).length;
     this.#accessTokens.clear();
     for (const refresh of this.#refreshTokens.values()) refresh.accessTokens = [];
+    this.#onChange();
     return live;
   }
 
@@ -190,6 +245,24 @@ export class TokenRegistry {
     const now = this.#clock.now();
     const live = [...this.#accessTokens.values()].filter((t) => now < t.expiresAtMs);
     return { accessTokens: live.length, refreshTokens: this.#refreshTokens.size };
+  }
+
+  #restore(snapshot: TokenRegistrySnapshot): void {
+    for (const code of snapshot.grantCodes) this.#codes.set(code.code, { ...code });
+    for (const consent of snapshot.consents) {
+      this.#consents.set(userKey(consent.clientId, consent.userEmail), { ...consent });
+    }
+    for (const record of snapshot.refreshTokens) {
+      this.#refreshTokens.set(record.token, { ...record, accessTokens: [...record.accessTokens] });
+      const key = userKey(record.clientId, record.userEmail);
+      this.#refreshTokensByUser.set(key, [
+        ...(this.#refreshTokensByUser.get(key) ?? []),
+        record.token,
+      ]);
+    }
+    for (const record of snapshot.accessTokens) {
+      this.#accessTokens.set(record.token, { ...record, scopes: [...record.scopes] });
+    }
   }
 
   #attach(refresh: RefreshTokenRecord, accessToken: string): void {
