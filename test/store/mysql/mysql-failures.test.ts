@@ -110,10 +110,13 @@ describe('MysqlStore when the server fails', () => {
     await admin.query("SELECT * FROM oauthtoken WHERE user_name = 'locked' FOR UPDATE");
 
     const started = Date.now();
-    const failure = await failureOf(store.saveToken(userToken('locked', { accessToken: 'at-2' })));
+    const failure = await failureOf(
+      store.saveToken(userToken('locked', { accessToken: 'at-2' })),
+    ).finally(async () => {
+      await admin.query('COMMIT');
+      await admin.end();
+    });
     const waitedMs = Date.now() - started;
-    await admin.query('COMMIT');
-    await admin.end();
 
     expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
     expect(waitedMs).toBeLessThan(1000 + 1500);
@@ -130,11 +133,15 @@ describe('MysqlStore when the server fails', () => {
     await admin.query("SELECT * FROM oauthtoken WHERE user_name = 'killed' FOR UPDATE");
 
     const saving = failureOf(store.saveToken(userToken('killed', { accessToken: 'at-2' })));
-    const victim = await waitForStatement(admin, '%FOR UPDATE%');
-    await admin.query(`KILL CONNECTION ${victim}`);
-    const failure = await saving;
-    await admin.query('COMMIT');
-    await admin.end();
+    let failure: ZohoTokensError;
+    try {
+      const victim = await waitForStatement(admin, '%FOR UPDATE%');
+      await admin.query(`KILL CONNECTION ${victim}`);
+      failure = await saving;
+    } finally {
+      await admin.query('COMMIT');
+      await admin.end();
+    }
 
     expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
     // The connection died under the statement; the query timeout (1000 ms) did not fire first.
