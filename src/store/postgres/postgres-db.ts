@@ -44,9 +44,15 @@ export class PostgresPool {
    */
   async session<T>(work: (session: PostgresSession) => Promise<T>): Promise<T> {
     const client = await (await this.#openPool()).connect();
+    // pg-pool listens for errors of idle clients only; a lent client whose connection drops
+    // emits 'error' too, and unheard that would end the process. The statement in flight (or
+    // the next one) rejects with the same failure, so noting it is enough.
+    const onLost = (error: Error) => this.#logLost(error);
+    client.on('error', onLost);
     try {
       const result = await work(sessionOf(client));
       client.release();
+      client.off('error', onLost);
       return result;
     } catch (error) {
       this.#logger.debug('postgres connection closed after a failed statement', {
@@ -61,6 +67,7 @@ export class PostgresPool {
   async createDatabase(): Promise<void> {
     const driver = await this.#loadDriver();
     const client = new driver.Client({ ...this.#connection(), database: 'postgres' });
+    client.on('error', (error) => this.#logLost(error));
     try {
       await client.connect();
       await client.query(sql.CREATE_DATABASE.replace('{db}', `"${this.#config.database}"`));
@@ -86,13 +93,14 @@ export class PostgresPool {
 
     if (this.#pool === null) {
       this.#pool = new driver.Pool({ ...this.#connection(), max: this.#config.connectionLimit });
-      // An idle client that breaks (a server restart) is reported here; without a listener
-      // Node would end the process. The pool drops the client and opens a new one when needed.
-      this.#pool.on('error', (error) => {
-        this.#logger.warn('postgres idle connection lost', { code: errorCode(error) });
-      });
+      // An idle client that breaks (a server restart) is reported here, and dropped by the pool.
+      this.#pool.on('error', (error) => this.#logLost(error));
     }
     return this.#pool;
+  }
+
+  #logLost(error: Error): void {
+    this.#logger.warn('postgres connection lost', { code: errorCode(error) });
   }
 
   #connection() {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect, it, describe as plainDescribe } from 'vite
 import { isZohoTokensError, ZohoTokensError } from '../../../src/errors.js';
 import { MysqlStore } from '../../../src/store/mysql/mysql-store.js';
 import { importDriver } from '../../../src/store/sql/sql-driver.js';
-import { describeWithService } from '../../support/services.js';
+import { OutageProxy } from '../../conformance/outage-proxy.js';
+import { describeWithService, SERVICES } from '../../support/services.js';
 import { mysqlAdmin, mysqlUrl, uniqueName, userToken } from '../sql/sql-helpers.js';
 
 const describe = await describeWithService('mysql');
@@ -167,6 +168,34 @@ describe('MysqlStore when the server fails', () => {
     expect(connections.length).toBeGreaterThan(0);
     const found = await store.findToken({ userSignature: 'locked' });
     expect(found?.accessToken).toBe('at-3');
+    await store.close();
+  });
+
+  // Regression: a connection that drops while a store call holds it must reach that call as a
+  // typed error, not as an unhandled 'error' event that ends the process.
+  it('turns a connection cut under a running save into ERR_STORE_UNAVAILABLE', async () => {
+    const proxy = await OutageProxy.start(SERVICES.mysql.port);
+    const url = mysqlUrl(DATABASE, 'oauthtoken', { queryTimeoutMs: 5000 });
+    const store = MysqlStore.fromUrl(url.replace(`:${SERVICES.mysql.port}/`, `:${proxy.port}/`));
+    await store.saveToken(userToken('cut'));
+    const admin = await mysqlAdmin(DATABASE);
+    await admin.query('START TRANSACTION');
+    await admin.query("SELECT * FROM oauthtoken WHERE user_name = 'cut' FOR UPDATE");
+
+    let failure: ZohoTokensError;
+    try {
+      const saving = failureOf(store.saveToken(userToken('cut', { accessToken: 'at-2' })));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await proxy.cut();
+      failure = await saving;
+    } finally {
+      await admin.query('COMMIT');
+      await admin.end();
+    }
+
+    expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
+    const afterwards = await failureOf(store.getTokens());
+    expect(afterwards.code).toBe('ERR_STORE_UNAVAILABLE');
     await store.close();
   });
 

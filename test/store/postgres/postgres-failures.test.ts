@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ZohoTokensError } from '../../../src/errors.js';
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
-import { describeWithService } from '../../support/services.js';
+import { OutageProxy } from '../../conformance/outage-proxy.js';
+import { describeWithService, SERVICES } from '../../support/services.js';
 import { postgresAdmin, postgresUrl, uniqueName, userToken } from '../sql/sql-helpers.js';
 
 const describe = await describeWithService('postgres');
@@ -167,6 +168,34 @@ describe('PostgresStore when the server fails', () => {
 
     expect(rows.length).toBeGreaterThan(0);
     expect((await store.findToken({ userSignature: 'locked' }))?.accessToken).toBe('at-3');
+    await store.close();
+  });
+
+  // Regression: a connection that drops while a store call holds it must reach that call as a
+  // typed error, not as an unhandled 'error' event that ends the process.
+  it('turns a connection cut under a running save into ERR_STORE_UNAVAILABLE', async () => {
+    const proxy = await OutageProxy.start(SERVICES.postgres.port);
+    const url = postgresUrl(SCHEMA, 'oauthtoken', { queryTimeoutMs: 5000 });
+    const store = PostgresStore.fromUrl(
+      url.replace(`:${SERVICES.postgres.port}/`, `:${proxy.port}/`),
+    );
+    await store.saveToken(userToken('cut'));
+    const admin = await lockRow('cut');
+
+    let failure: ZohoTokensError;
+    try {
+      const saving = failureOf(store.saveToken(userToken('cut', { accessToken: 'at-2' })));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await proxy.cut();
+      failure = await saving;
+    } finally {
+      await admin.query('COMMIT');
+      await admin.end();
+    }
+
+    expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
+    const afterwards = await failureOf(store.getTokens());
+    expect(afterwards.code).toBe('ERR_STORE_UNAVAILABLE');
     await store.close();
   });
 
