@@ -12,6 +12,8 @@ export interface OperationRow {
   timing: Timing;
   floor: { name: string; timing: Timing } | null;
   official: { name: string; timing: Timing } | null;
+  /** For a server store's findToken: the same lookup on the raw driver (see floors.ts). */
+  rawLookup: { name: string; timing: Timing } | null;
   /** Our median ÷ the floor's: 1 means no cost above the floor. */
   vsFloor: number | null;
   /** The official median ÷ ours: how many times faster we are. */
@@ -181,6 +183,7 @@ export function renderMarkdown(results: BenchResults): string {
     header(results),
     goalsSection(results.goals),
     operationsSection(results.operations),
+    breakdownSection(results.operations),
     concurrencySection(results.concurrency, results.visibility),
     managerSection(results.manager),
     memorySection(results.memory),
@@ -238,6 +241,44 @@ function operationsSection(rows: OperationRow[]): string {
     '×floor',
   ];
   return ['## Store operations', '', table(headers, body)].join('\n');
+}
+
+/** For server stores: the floor, the raw driver's lookup, and the store's findToken. */
+function breakdownSection(rows: OperationRow[]): string {
+  const split = rows.filter((row) => row.rawLookup !== null && row.floor !== null);
+  if (split.length === 0) return '';
+
+  const body = split.map((row) => {
+    const floor = row.floor!.timing.medianNs;
+    const raw = row.rawLookup!.timing.medianNs;
+    const ours = row.timing.medianNs;
+    return [
+      row.store,
+      count(row.size),
+      duration(floor),
+      `${duration(raw)} (${row.rawLookup!.name})`,
+      ratio(raw / floor),
+      duration(ours),
+      duration(ours - raw),
+    ];
+  });
+  const headers = [
+    'store',
+    'tokens',
+    'floor',
+    'raw lookup',
+    'raw ÷ floor',
+    'findToken',
+    'findToken − raw',
+  ];
+  return [
+    '## Where findToken time goes (server stores)',
+    '',
+    "The raw lookup is the same row read with the bare driver: raw ÷ floor is the server's own " +
+      'work, findToken − raw is what the store adds (its SQL or script, pool handling, mapping).',
+    '',
+    table(headers, body),
+  ].join('\n');
 }
 
 function concurrencySection(checks: ConcurrencyFigures[], visibility: VisibilityFigures[]): string {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   mysqlFloor,
   postgresFloor,
   redisFloor,
+  sha1,
   sqliteFloor,
 } from './floors.js';
 import { SERVERS, type ServerName } from './servers.js';
@@ -203,7 +203,7 @@ async function openMysql(size: number, scratch: Scratch): Promise<LoadedStore> {
     await pool.end();
   }
 
-  return loaded(store, await mysqlFloor(), size, () =>
+  return loaded(store, await mysqlFloor(scratch.database, table), size, () =>
     mysqlAdmin(`DROP TABLE IF EXISTS ${scratch.database}.${table}`),
   );
 }
@@ -233,7 +233,7 @@ async function openPostgres(size: number, scratch: Scratch): Promise<LoadedStore
     await client.end();
   }
 
-  return loaded(store, await postgresFloor(scratch.database), size, () =>
+  return loaded(store, await postgresFloor(scratch.database, table), size, () =>
     postgresAdminIn(scratch.database, `DROP TABLE IF EXISTS ${table}`),
   );
 }
@@ -269,7 +269,7 @@ async function openRedis(size: number, scratch: Scratch): Promise<LoadedStore> {
     await redis.quit();
   }
 
-  return loaded(store, await redisFloor(), size, () => unlinkRedisKeys(`${prefix}:*`));
+  return loaded(store, await redisFloor(prefix), size, () => unlinkRedisKeys(`${prefix}:*`));
 }
 
 /**
@@ -360,8 +360,4 @@ function* batches(size: number): Generator<[number, number]> {
 
 function rows(from: number, to: number): (string | number | null)[][] {
   return Array.from({ length: to - from + 1 }, (_, at) => rowAt(from + at));
-}
-
-function sha1(value: string): string {
-  return createHash('sha1').update(value).digest('hex');
 }

@@ -73,9 +73,10 @@ function operations(
   const ours = alternating();
   const theirs = alternating();
 
-  const list: (Operation | null)[] = [
+  const list: (Operation | null | undefined)[] = [
     op('floor byUser', key(), (k) => floor.byUser(k.user)),
     op('findToken', key(), (k) => store.findToken({ userSignature: k.user })),
+    floor.rawLookup && op('raw lookup', key(), (k) => floor.rawLookup!.byUser(k.user)),
     official && op('official findToken', key(), (k) => official.findByUser(k.user)),
     op('floor byId', key(), (k) => floor.byId(k.id)),
     op('findTokenById', key(), (k) => store.findTokenById(k.id)),
@@ -87,7 +88,7 @@ function operations(
     }),
     official && op('official saveToken', key(), (k) => official.saveUpdate(k.user, theirs(k))),
   ];
-  return list.filter((operation) => operation !== null);
+  return list.filter((operation) => operation !== null && operation !== undefined);
 }
 
 /** A new access token for each update of a key: its two fresh values in turn. */
@@ -132,6 +133,7 @@ function rowsOf(
     const timing = timings.get(operation)!;
     const floorTiming = floorTask === null ? undefined : timings.get(floorTask);
     const officialTiming = timings.get(`official ${operation}`);
+    const rawTiming = operation === 'findToken' ? timings.get('raw lookup') : undefined;
     return {
       store: setup.label,
       scheme: setup.scheme,
@@ -140,6 +142,7 @@ function rowsOf(
       timing,
       floor: floorTiming ? { name: loaded.floor.name, timing: floorTiming } : null,
       official: officialTiming ? { name: official!.name, timing: officialTiming } : null,
+      rawLookup: rawTiming ? { name: loaded.floor.rawLookup!.name, timing: rawTiming } : null,
       vsFloor: floorTiming ? timing.medianNs / floorTiming.medianNs : null,
       vsOfficial: officialTiming ? officialTiming.medianNs / timing.medianNs : null,
     };
