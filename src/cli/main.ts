@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { listCommand } from './commands/list.js';
 import { loginCommand } from './commands/login.js';
+import { migrateCommand } from './commands/migrate.js';
 import { purgeCommand } from './commands/purge.js';
 import { refreshCommand } from './commands/refresh.js';
 import { revokeCommand } from './commands/revoke.js';
@@ -26,8 +27,9 @@ const COMMANDS = [
   purgeCommand,
   apiCommand,
   emulatorCommand,
+  migrateCommand,
   rotateKeyCommand,
-  // Other command modules (migrate, verify-store) are added here when they land.
+  // TODO(verify-store): add verifyStoreCommand here once src/cli/commands/verify-store.ts lands.
 ];
 
 /** The `zoho-tokens` program: global options, then one subcommand per module. */

@@ -20,9 +20,10 @@ export function emulatorStatePath(storeUrl: string, override?: string): string {
   return join(dirname(path), `${basename(path, extname(path))}.emulator.json`);
 }
 
-/** The demo's emulator on loopback, restoring its state (and port) from `statePath`. */
-export function startDemoEmulator(_statePath: string): Promise<RunningEmulator> {
-  // TODO(emulator state): pass the state file and port preference once startEmulator has them;
-  // until then every run is a new emulator, and the demo logs in again, saying why.
-  return startEmulator({});
+/**
+ * The demo's emulator on loopback, restoring its state from `statePath`. Its port is the saved
+ * one when that is free (a stored token names it in its API domain), else a new one.
+ */
+export function startDemoEmulator(statePath: string): Promise<RunningEmulator> {
+  return startEmulator({ statePath });
 }

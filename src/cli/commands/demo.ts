@@ -58,8 +58,10 @@ async function demo(context: CliContext, _args: string[], options: DemoOptions):
       user: options.user,
     };
     const report = new DemoReport(context.json);
+    const state = emulator.stateRestored ? 'state restored from' : 'new state in';
     report.header(
-      `zoho-tokens demo: store ${context.storeName}, emulator ${emulator.apiUrl} (state in ${statePath})`,
+      `zoho-tokens demo: store ${context.storeName}, emulator ${emulator.apiUrl} ` +
+        `(${state} ${statePath})`,
     );
     await runDemo(login, options.calls, report, { store: context.storeName, statePath });
   } finally {
@@ -141,7 +143,7 @@ async function expireAndCall(
 ): Promise<Burst> {
   const expired = await login.admin.expireAccessTokens();
   report.step(
-    `the emulator expired ${expired} access token(s); the store still believes in its one`,
+    `expired ${expired} access token(s) at the emulator; the store still thinks its copy valid`,
   );
 
   const before = await login.admin.stats();

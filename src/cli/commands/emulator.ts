@@ -8,6 +8,7 @@ interface EmulatorCommandOptions {
   clientId?: string;
   clientSecret?: string;
   autoApprove?: boolean;
+  state?: string;
 }
 
 /** `emulator`: the bundled Zoho emulator on loopback until SIGINT or SIGTERM. */
@@ -22,11 +23,13 @@ export function emulatorCommand(program: Command): void {
     .option('--client-id <id>', 'client id to register (default: the emulator client)')
     .option('--client-secret <secret>', 'client secret to register (default: the emulator one)')
     .option('--auto-approve', 'skip the consent page: /oauth/v2/auth redirects at once')
+    .option('--state <file>', 'keep clients, users and tokens in this file across restarts')
     .addHelpText(
       'after',
       examples(
         'zoho-tokens emulator --port 4010',
         'zoho-tokens emulator --access-token-ttl-s 60 --auto-approve &',
+        'zoho-tokens emulator --state zohooauth.emulator.json   # same port and tokens next time',
       ),
     )
     .action(async (options: EmulatorCommandOptions) => {
@@ -44,6 +47,7 @@ function emulatorOptions(options: EmulatorCommandOptions): EmulatorOptions {
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     autoApprove: options.autoApprove,
+    statePath: options.state,
   };
 }
 
