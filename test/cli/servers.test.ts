@@ -59,6 +59,34 @@ describe('zoho-tokens emulator', () => {
   });
 });
 
+describe('zoho-tokens emulator --state', () => {
+  it('comes back on the same port with the same users', async () => {
+    const state = join(folder.path, 'emulator.json');
+    const infoOf = async () => {
+      const child = startCli(['emulator', '--state', state]);
+      const result = collect(child);
+      const [line] = await firstMatch(child.stdout, /^.*\n/);
+      const stop = async () => {
+        child.kill('SIGTERM');
+        return (await result).code;
+      };
+      return { info: JSON.parse(line), stop };
+    };
+
+    const first = await infoOf();
+    const { user } = await new EmulatorAdmin(first.info.admin_url).mintGrantCodeDetailed(
+      'emmy@example.com',
+    );
+    expect(await first.stop()).toBe(0);
+    const second = await infoOf();
+    const again = await new EmulatorAdmin(second.info.admin_url).user('emmy@example.com');
+    expect(await second.stop()).toBe(0);
+
+    expect(second.info.api_url).toBe(first.info.api_url);
+    expect(again).toEqual(user);
+  });
+});
+
 describe('zoho-tokens login --browser', () => {
   it('prints the consent URL, receives the redirect on loopback and stores the token', async () => {
     const zoho = await zohoEmulator({ autoApprove: true, defaultUser: 'browser@example.com' });
