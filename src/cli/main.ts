@@ -11,6 +11,7 @@ import { refreshCommand } from './commands/refresh.js';
 import { revokeCommand } from './commands/revoke.js';
 import { rotateKeyCommand } from './commands/rotate-key.js';
 import { showCommand } from './commands/show.js';
+import { verifyStoreRegistration } from './commands/verify-store-command.js';
 import { DEFAULT_STORE_URL } from './context.js';
 import { errorLines, exitCodeOf } from './errors.js';
 import { examples } from './output.js';
@@ -29,7 +30,7 @@ const COMMANDS = [
   emulatorCommand,
   migrateCommand,
   rotateKeyCommand,
-  // TODO(verify-store): add verifyStoreCommand here once src/cli/commands/verify-store.ts lands.
+  verifyStoreRegistration,
 ];
 
 /** The `zoho-tokens` program: global options, then one subcommand per module. */
@@ -85,7 +86,8 @@ export async function run(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command whose result is a failure (verify-store's report) sets the status itself.
+    return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error);
 

@@ -321,18 +321,8 @@ describe('errors and help', () => {
     const api = await cli('api', '--help');
 
     expect(main.code).toBe(0);
-    for (const command of [
-      'demo',
-      'login',
-      'list',
-      'show',
-      'refresh',
-      'revoke',
-      'delete',
-      'purge',
-      'api',
-      'emulator',
-    ]) {
+    const commands = ['demo', 'login', 'list', 'show', 'refresh', 'revoke', 'delete', 'purge'];
+    for (const command of [...commands, 'api', 'emulator', 'migrate', 'verify-store']) {
       expect(main.stdout).toMatch(new RegExp(`^  ${command} .*\\w`, 'm'));
     }
     for (const variable of ['ZOHO_TOKEN_STORE', 'ZOHO_DC', 'ZOHO_ACCOUNTS_URL', 'ZOHO_API_URL']) {
