@@ -10,8 +10,8 @@ import * as sql from './mysql-sql.js';
 /** One pooled connection, lent to one operation. */
 export interface MysqlSession {
   /**
-   * Runs one statement: with `values`, as a prepared statement with bound values; without, as
-   * plain text. Bounded by the query timeout unless `timeoutMs` says otherwise.
+   * Runs one statement, its `?` placeholders filled with `values` by the driver's escaping.
+   * Bounded by the query timeout unless `timeoutMs` says otherwise.
    */
   run<R>(text: string, values?: readonly unknown[], timeoutMs?: number): Promise<R>;
 }
@@ -159,10 +159,15 @@ export class MysqlPool {
     const queryTimeoutMs = this.#config.queryTimeoutMs;
     return {
       async run<R>(text: string, values?: readonly unknown[], timeoutMs = queryTimeoutMs) {
-        const [result] =
-          values === undefined
-            ? await connection.query({ sql: text, timeout: timeoutMs })
-            : await connection.execute({ sql: text, values: [...values], timeout: timeoutMs });
+        // Not `execute()`: mysql2 starts its timeout only after the statement is prepared, so a
+        // server that stops answering during the prepare step would hang the call for ever.
+        // The escaping `query()` does is sound here because every session sets its own
+        // sql_mode, which leaves out NO_BACKSLASH_ESCAPES.
+        const [result] = await connection.query({
+          sql: text,
+          values: values === undefined ? undefined : [...values],
+          timeout: timeoutMs,
+        });
         return result as R;
       },
     };

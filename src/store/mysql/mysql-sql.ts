@@ -6,7 +6,8 @@
 
 /**
  * Every session runs strict: a value longer than its column is refused (`ER_DATA_TOO_LONG`)
- * instead of being cut, whatever the server's default mode is. Row-lock waits end with the
+ * instead of being cut, whatever the server's default mode is; and without NO_BACKSLASH_ESCAPES,
+ * which the driver's escaping of placeholder values relies on. Row-lock waits end with the
  * query timeout (whole seconds), so a statement the client gave up on does not linger on the
  * server holding the save lock.
  */

@@ -27,7 +27,8 @@ export type { MysqlStoreOptions } from './mysql-config.js';
  * SDK made is used as it is (our `version` and `state` columns and lookup indexes are added after
  * its ten columns), and the official SDK keeps reading what this store writes.
  *
- * Unlike the official store it pools connections, binds every value, compares ids as numbers,
+ * Unlike the official store it pools connections, passes every value through a placeholder,
+ * compares ids as numbers,
  * and runs each save as a transaction under a named lock (`GET_LOCK`), so processes sharing the
  * table never hand out one id twice. Failures are typed: `ERR_STORE_UNAVAILABLE` (with the
  * configured timeouts), `ERR_STORE_SCHEMA`, `ERR_STORE_VALUE` (a value longer than an official

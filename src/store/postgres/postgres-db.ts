@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { ZohoTokensError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { importDriver } from '../sql/sql-driver.js';
@@ -39,10 +39,15 @@ export class PostgresPool {
   }
 
   /**
-   * Lends a client to `work`. A client whose work failed is closed, never returned: the server
-   * then rolls back its transaction and frees its advisory locks.
+   * Lends a client to `work`, its statements bounded by `timeoutMs` (the query timeout unless
+   * said otherwise; the server-side `statement_timeout` is set per pool, or by `SET LOCAL`). A
+   * client whose work failed is closed, never returned: the server then rolls back its
+   * transaction and frees its advisory locks.
    */
-  async session<T>(work: (session: PostgresSession) => Promise<T>): Promise<T> {
+  async session<T>(
+    work: (session: PostgresSession) => Promise<T>,
+    timeoutMs = this.#config.queryTimeoutMs,
+  ): Promise<T> {
     const client = await (await this.#openPool()).connect();
     // pg-pool listens for errors of idle clients only; a lent client whose connection drops
     // emits 'error' too, and unheard that would end the process. The statement in flight (or
@@ -50,7 +55,7 @@ export class PostgresPool {
     const onLost = (error: Error) => this.#logLost(error);
     client.on('error', onLost);
     try {
-      const result = await work(sessionOf(client));
+      const result = await work(sessionOf(client, timeoutMs + CLIENT_GRACE_MS));
       client.release();
       client.off('error', onLost);
       return result;
@@ -140,10 +145,16 @@ export function advisoryKey(purpose: 'save' | 'schema', config: PostgresConfig):
   return BigInt.asIntN(64, BigInt(`0x${digest.slice(0, 16)}`)).toString();
 }
 
-function sessionOf(client: PoolClient): PostgresSession {
+function sessionOf(client: PoolClient, readTimeoutMs: number): PostgresSession {
   return {
     async run(text, values) {
-      const result = await client.query(text, values === undefined ? undefined : [...values]);
+      // pg honours a per-query `query_timeout`; its type definitions just do not list it.
+      const query: QueryConfig & { query_timeout: number } = {
+        text,
+        values: values === undefined ? undefined : [...values],
+        query_timeout: readTimeoutMs,
+      };
+      const result = await client.query(query);
       return { rows: result.rows, rowCount: result.rowCount };
     },
   };

@@ -6,6 +6,9 @@ import type { PostgresConfig } from './postgres-config.js';
 import { advisoryKey, type PostgresSession } from './postgres-db.js';
 import * as sql from './postgres-sql.js';
 
+/** How long the schema steps may take, on the server and in the client. */
+export const SCHEMA_TIMEOUT_MS = 60_000;
+
 const LOOKUP_COLUMNS: readonly LookupColumn[] = [
   'user_name',
   'access_token',
@@ -56,7 +59,7 @@ export async function prepareLeaseTable(
 
 async function beginSchemaChange(session: PostgresSession, config: PostgresConfig): Promise<void> {
   await session.run(sql.BEGIN);
-  await session.run(sql.SCHEMA_TIMEOUT);
+  await session.run(sql.SCHEMA_TIMEOUT.replace('{ms}', String(SCHEMA_TIMEOUT_MS)));
   await session.run(sql.XACT_LOCK, [advisoryKey('schema', config)]);
 }
 

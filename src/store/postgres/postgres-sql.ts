@@ -51,8 +51,8 @@ export const INDEXED_COLUMNS = `
  */
 export const CREATE_INDEX = 'CREATE INDEX IF NOT EXISTS {index} ON {t} USING hash ({column})';
 
-/** Schema changes may take longer than a token query on a large table. */
-export const SCHEMA_TIMEOUT = "SET LOCAL statement_timeout = '60s'";
+/** Schema changes may take longer than a token query on a large table (`{ms}`: a number). */
+export const SCHEMA_TIMEOUT = 'SET LOCAL statement_timeout = {ms}';
 
 /** A transaction-scoped advisory lock: saves (or schema changes) of one table run in turn. */
 export const XACT_LOCK = 'SELECT pg_advisory_xact_lock($1::bigint)';

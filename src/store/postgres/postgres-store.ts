@@ -17,7 +17,7 @@ import { advisoryKey, PostgresPool, type PostgresSession } from './postgres-db.j
 import { classifyPostgresError, isUnknownDatabase } from './postgres-errors.js';
 import { postgresLeaseRows } from './postgres-lease.js';
 import { allTokens, postgresRows } from './postgres-rows.js';
-import { prepareLeaseTable, prepareTable } from './postgres-schema.js';
+import { prepareLeaseTable, prepareTable, SCHEMA_TIMEOUT_MS } from './postgres-schema.js';
 import * as sql from './postgres-sql.js';
 
 export type { PostgresStoreOptions } from './postgres-config.js';
@@ -164,18 +164,23 @@ export class PostgresStore implements TokenStore {
 
   async #prepare(): Promise<void> {
     try {
-      await this.#pool.session((session) => prepareTable(session, this.#config));
+      await this.#pool.session((session) => prepareTable(session, this.#config), SCHEMA_TIMEOUT_MS);
     } catch (error) {
       if (!isUnknownDatabase(error) || !this.#config.createDatabase) throw error;
 
       await this.#pool.createDatabase();
-      await this.#pool.session((session) => prepareTable(session, this.#config));
+      await this.#pool.session((session) => prepareTable(session, this.#config), SCHEMA_TIMEOUT_MS);
     }
   }
 
   #leaseTable(): Promise<void> {
     this.#leaseTableReady ??= this.#ready()
-      .then(() => this.#pool.session((session) => prepareLeaseTable(session, this.#config)))
+      .then(() =>
+        this.#pool.session(
+          (session) => prepareLeaseTable(session, this.#config),
+          SCHEMA_TIMEOUT_MS,
+        ),
+      )
       .catch((error: unknown) => {
         this.#leaseTableReady = null;
         throw error;

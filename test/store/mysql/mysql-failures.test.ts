@@ -6,7 +6,7 @@ import { MysqlStore } from '../../../src/store/mysql/mysql-store.js';
 import { importDriver } from '../../../src/store/sql/sql-driver.js';
 import { OutageProxy } from '../../conformance/outage-proxy.js';
 import { describeWithService, SERVICES } from '../../support/services.js';
-import { mysqlAdmin, mysqlUrl, uniqueName, userToken } from '../sql/sql-helpers.js';
+import { freezableRelay, mysqlAdmin, mysqlUrl, uniqueName, userToken } from '../sql/sql-helpers.js';
 
 const describe = await describeWithService('mysql');
 const DATABASE = uniqueName('mysql_failures');
@@ -196,6 +196,26 @@ describe('MysqlStore when the server fails', () => {
     expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
     const afterwards = await failureOf(store.getTokens());
     expect(afterwards.code).toBe('ERR_STORE_UNAVAILABLE');
+    await store.close();
+  });
+
+  it('gives up within the query timeout on a server that stops answering mid-session', async () => {
+    const relay = await freezableRelay(SERVICES.mysql.port);
+    const relayed = mysqlUrl(DATABASE, 'oauthtoken', { queryTimeoutMs: 1000 }).replace(
+      `:${SERVICES.mysql.port}/`,
+      `:${relay.port}/`,
+    );
+    const store = MysqlStore.fromUrl(relayed);
+    await store.getTokens();
+
+    relay.freeze();
+    const started = Date.now();
+    const failure = await failureOf(store.findToken({ userSignature: 'anyone' }));
+
+    expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(1000 + 2000);
+    await relay.close();
     await store.close();
   });
 

@@ -5,7 +5,13 @@ import { ZohoTokensError } from '../../../src/errors.js';
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.js';
 import { OutageProxy } from '../../conformance/outage-proxy.js';
 import { describeWithService, SERVICES } from '../../support/services.js';
-import { postgresAdmin, postgresUrl, uniqueName, userToken } from '../sql/sql-helpers.js';
+import {
+  freezableRelay,
+  postgresAdmin,
+  postgresUrl,
+  uniqueName,
+  userToken,
+} from '../sql/sql-helpers.js';
 
 const describe = await describeWithService('postgres');
 const SCHEMA = uniqueName('pg_failures');
@@ -196,6 +202,26 @@ describe('PostgresStore when the server fails', () => {
     expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
     const afterwards = await failureOf(store.getTokens());
     expect(afterwards.code).toBe('ERR_STORE_UNAVAILABLE');
+    await store.close();
+  });
+
+  it('gives up within the query timeout on a server that stops answering mid-session', async () => {
+    const relay = await freezableRelay(SERVICES.postgres.port);
+    const relayed = postgresUrl(SCHEMA, 'oauthtoken', { queryTimeoutMs: 1000 }).replace(
+      `:${SERVICES.postgres.port}/`,
+      `:${relay.port}/`,
+    );
+    const store = PostgresStore.fromUrl(relayed);
+    await store.getTokens();
+
+    relay.freeze();
+    const started = Date.now();
+    const failure = await failureOf(store.findToken({ userSignature: 'anyone' }));
+
+    expect(failure.code).toBe('ERR_STORE_UNAVAILABLE');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(1000 + 2000);
+    await relay.close();
     await store.close();
   });
 

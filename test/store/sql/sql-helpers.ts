@@ -1,4 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -104,4 +106,40 @@ function serverUrl(base: string, path: string | undefined, query: Query): string
   if (path !== undefined) url.pathname = path;
   for (const [name, value] of Object.entries(query)) url.searchParams.set(name, String(value));
   return url.toString();
+}
+
+/**
+ * A TCP relay to a real server that a test can freeze: connections stay open but no byte moves
+ * any more, as in a network partition, where only the client's own timeouts can help.
+ */
+export async function freezableRelay(targetPort: number) {
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const server = createServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port: targetPort });
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      from.on('data', (chunk: Buffer) => {
+        if (!frozen) to.write(chunk);
+      });
+      from.on('error', () => from.destroy()).on('close', () => to.destroy());
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+
+  return {
+    port: (server.address() as { port: number }).port,
+    freeze() {
+      frozen = true;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
 }
