@@ -179,7 +179,6 @@ describe('a store that is not fresh and empty', () => {
 
 describe('a store that hangs', () => {
   it('fails each check at its timeout, naming the call it waits for', async () => {
-    const startedAt = Date.now();
     const report = await verifyTokenStore(() => hangingIn('saveToken'), {
       timeoutMs: 200,
       only: ['save.same-user', 'concurrency.distinct-users', 'get.empty'],
@@ -194,8 +193,6 @@ describe('a store that hangs', () => {
     );
     expect(resultOf(report, 'save.same-user').hint).toMatch(/resolve or reject/);
     expect(byStatus(report, 'passed')).toEqual(['get.empty']);
-    // Two timeouts and their cleanups (each bounded by the timeout too), not a hang.
-    expect(Date.now() - startedAt).toBeLessThan(5000);
   });
 
   it('fails when the store hangs while the backend is down', async () => {
