@@ -15,6 +15,13 @@ const HANG_HINT =
   'every method must resolve or reject: give the driver a connect and query timeout, and ' +
   'never leave a promise pending';
 
+/** How a check ended; `hint` replaces the check's own when the failure is of another kind. */
+interface Outcome {
+  status: CheckStatus;
+  actual: string;
+  hint?: string;
+}
+
 /**
  * Runs one check on a fresh store, within the time the options allow, and cleans up after it.
  * Never throws: whatever happens ends up in the result.
@@ -26,56 +33,52 @@ export async function runCheck(
 ): Promise<CheckResult> {
   const startedAt = performance.now();
   const skipReason = skipForOptions(check.requires, options);
-  if (skipReason !== null) return resultOf(check, 'skipped', skipReason, undefined, 0);
+  if (skipReason !== null) return resultOf(check, { status: 'skipped', actual: skipReason }, 0);
 
   const session = new CheckSession(createStore, options);
+  const uncaught = new UncaughtWatch().start();
+  let outcome = await attempt(session, check, options.timeoutMs);
+  const cleanupError = await session.cleanup();
+  uncaught.stop();
+
+  if (uncaught.errors.length > 0) {
+    const actual = `the store raised an error nothing handled: ${describeError(uncaught.errors[0])}`;
+    outcome = { status: 'failed', actual, hint: UNCAUGHT_HINT };
+  }
+  const result = resultOf(check, outcome, Math.round(performance.now() - startedAt));
+  return cleanupError === undefined ? result : { ...result, cleanupError };
+}
+
+async function attempt(
+  session: CheckSession,
+  check: ConformanceCheck,
+  timeoutMs: number,
+): Promise<Outcome> {
   const timedOut = () => {
     const pending = session.tracker.pending();
     const waiting = pending === '' ? '' : `; still waiting for ${pending}`;
-    return new CheckFailure(`no answer within ${options.timeoutMs} ms${waiting}`, HANG_HINT);
+    return new CheckFailure(`no answer within ${timeoutMs} ms${waiting}`, HANG_HINT);
   };
 
-  let status: CheckStatus = 'passed';
-  let actual = check.expected;
-  let hint: string | undefined;
-  const uncaught = new UncaughtWatch().start();
   try {
-    await withTimeout(session.run(check), options.timeoutMs, timedOut);
+    await withTimeout(session.run(check), timeoutMs, timedOut);
+    return { status: 'passed', actual: check.expected };
   } catch (error) {
-    status = error instanceof CheckSkipped ? 'skipped' : 'failed';
-    actual = error instanceof CheckSkipped ? error.message : actualOf(error);
-    hint = error instanceof CheckFailure ? error.hint : undefined;
-  }
+    if (error instanceof CheckSkipped) return { status: 'skipped', actual: error.message };
 
-  const cleanupError = await session.cleanup();
-  uncaught.stop();
-  if (uncaught.errors.length > 0) {
-    status = 'failed';
-    actual = `the store raised an error nothing handled: ${describeError(uncaught.errors[0])}`;
-    hint = UNCAUGHT_HINT;
+    const hint = error instanceof CheckFailure ? error.hint : undefined;
+    return { status: 'failed', actual: actualOf(error), ...(hint === undefined ? {} : { hint }) };
   }
-  const durationMs = Math.round(performance.now() - startedAt);
-  return { ...resultOf(check, status, actual, hint, durationMs), ...cleanup(cleanupError) };
 }
 
-function resultOf(
-  check: ConformanceCheck,
-  status: CheckStatus,
-  actual: string,
-  hint: string | undefined,
-  durationMs: number,
-): CheckResult {
+function resultOf(check: ConformanceCheck, outcome: Outcome, durationMs: number): CheckResult {
   return {
     id: check.id,
     title: check.title,
-    status,
+    status: outcome.status,
     expected: check.expected,
-    actual,
-    hint: hint ?? check.hint,
+    actual: outcome.actual,
+    hint: outcome.hint ?? check.hint,
     durationMs,
   };
-}
-
-function cleanup(error: string | undefined): Pick<CheckResult, 'cleanupError'> {
-  return error === undefined ? {} : { cleanupError: error };
 }

@@ -43,10 +43,10 @@ export class CheckSession {
   async cleanup(): Promise<string | undefined> {
     const problems: string[] = [];
     const attempt = async (what: string, step: () => unknown): Promise<void> => {
+      const timeoutMs = this.#options.timeoutMs;
+      const timedOut = () => new Error(`no answer within ${timeoutMs} ms`);
       try {
-        await withTimeout(Promise.resolve().then(step), this.#options.timeoutMs, () => {
-          return new Error(`no answer within ${this.#options.timeoutMs} ms`);
-        });
+        await withTimeout(Promise.resolve().then(step), timeoutMs, timedOut);
       } catch (error) {
         problems.push(`${what}: ${describeError(error)}`);
       }
@@ -56,16 +56,24 @@ export class CheckSession {
     const custom = this.#options.cleanup;
     if (custom !== undefined) {
       for (const store of stores) await attempt('options.cleanup', () => custom(store));
-      return problems.length === 0 ? undefined : problems.join('; ');
+    } else {
+      await this.#defaultCleanup(stores, attempt);
     }
+    return problems.length === 0 ? undefined : problems.join('; ');
+  }
 
+  /** Without `options.cleanup`: delete the kit's tokens, then close every store. */
+  async #defaultCleanup(
+    stores: TokenStore[],
+    attempt: (what: string, step: () => unknown) => Promise<void>,
+  ): Promise<void> {
     if (this.#startedEmpty) await attempt('deleting the kit tokens', () => this.#deleteKitTokens());
-    // After a simulated outage, closing may fail for the same reason; that is expected.
+
     for (const store of stores) {
+      // After a simulated outage closing may fail for the same reason; that is expected.
       if (this.#broken) await Promise.resolve(store.close?.()).catch(() => undefined);
       else await attempt('close', () => store.close?.());
     }
-    return problems.length === 0 ? undefined : problems.join('; ');
   }
 
   async #openFresh(): Promise<TokenStore> {
