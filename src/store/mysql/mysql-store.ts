@@ -44,7 +44,9 @@ export type { MysqlStoreOptions } from './mysql-config.js';
  * ```
  */
 export class MysqlStore implements TokenStore {
+  /** The database holding the token table. */
   readonly database: string;
+  /** The token table, `oauthtoken` unless configured. */
   readonly table: string;
   readonly #config: MysqlConfig;
   readonly #pool: MysqlPool;
@@ -91,11 +93,14 @@ export class MysqlStore implements TokenStore {
 
   async #save(token: OAuthToken): Promise<OAuthToken> {
     return this.#use('saveToken', async (session) => {
-      await takeNamedLock(session, lockName('save', this.#config), this.#config.queryTimeoutMs);
+      // Taken before the transaction starts, so its first read already sees the previous
+      // holder's commit. On any failure the pool closes the connection, which frees both.
+      const lock = lockName('save', this.#config);
+      await takeNamedLock(session, lock, this.#config.queryTimeoutMs);
       await session.run(sql.START_TRANSACTION);
       const saved = await saveThrough(mysqlRows(session, this.table, true), token);
       await session.run(sql.COMMIT);
-      await session.run(sql.RELEASE_LOCK, [lockName('save', this.#config)]);
+      await session.run(sql.RELEASE_LOCK, [lock]);
       return saved;
     });
   }

@@ -15,6 +15,7 @@ export interface PostgresStoreOptions {
   port?: number;
   /** Default: pg's own (`PGUSER`, else the operating-system user). */
   user?: string;
+  /** Default: pg's own (`PGPASSWORD`, `~/.pgpass`, or none). */
   password?: string;
   /** Default `zohooauth`, as for the MySQL store; created when missing. */
   database?: string;

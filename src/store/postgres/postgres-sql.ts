@@ -58,6 +58,13 @@ export const SCHEMA_TIMEOUT = 'SET LOCAL statement_timeout = {ms}';
 export const XACT_LOCK = 'SELECT pg_advisory_xact_lock($1::bigint)';
 
 export const BEGIN = 'BEGIN';
+
+/**
+ * The save transaction, read committed whatever the server's default: under repeatable read its
+ * snapshot would date from before the advisory lock was granted, and miss the previous holder's
+ * insert.
+ */
+export const BEGIN_SAVE = 'BEGIN ISOLATION LEVEL READ COMMITTED';
 export const COMMIT = 'COMMIT';
 
 const SELECT = `

@@ -42,8 +42,11 @@ export type { PostgresStoreOptions } from './postgres-config.js';
  * ```
  */
 export class PostgresStore implements TokenStore {
+  /** The database holding the token table. */
   readonly database: string;
+  /** The schema of the token table (and of the lease table), `public` unless configured. */
   readonly schema: string;
+  /** The token table, `oauthtoken` unless configured. */
   readonly table: string;
   readonly #config: PostgresConfig;
   readonly #pool: PostgresPool;
@@ -93,7 +96,9 @@ export class PostgresStore implements TokenStore {
 
   async #save(token: OAuthToken): Promise<OAuthToken> {
     return this.#use('saveToken', async (session) => {
-      await session.run(sql.BEGIN);
+      // Once the lock is ours, each statement sees the previous holder's commit. On any failure
+      // the pool closes the connection, which ends the transaction and frees the lock.
+      await session.run(sql.BEGIN_SAVE);
       await session.run(sql.XACT_LOCK, [advisoryKey('save', this.#config)]);
       const saved = await saveThrough(postgresRows(session, this.#config, true), token);
       await session.run(sql.COMMIT);

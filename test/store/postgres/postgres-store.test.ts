@@ -16,6 +16,7 @@ import {
 const describe = await describeWithService('postgres');
 const SCHEMA = uniqueName('pg_store');
 const CREATED_DATABASE = uniqueName('pg_created');
+const REPEATABLE_DATABASE = uniqueName('pg_repeatable');
 
 async function adminQuery<R = Record<string, unknown>>(text: string, values: unknown[] = []) {
   const admin = await postgresAdmin();
@@ -40,12 +41,14 @@ describe('PostgresStore', () => {
   beforeAll(async () => {
     await adminQuery(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
     await adminQuery(`DROP DATABASE IF EXISTS ${CREATED_DATABASE}`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${REPEATABLE_DATABASE}`);
   });
 
   afterAll(async () => {
     await store?.close();
     await adminQuery(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
     await adminQuery(`DROP DATABASE IF EXISTS ${CREATED_DATABASE} WITH (FORCE)`);
+    await adminQuery(`DROP DATABASE IF EXISTS ${REPEATABLE_DATABASE} WITH (FORCE)`);
   });
 
   it('creates the schema and a table with the ten official columns in order, then ours', async () => {
@@ -256,5 +259,25 @@ describe('PostgresStore', () => {
     );
     expect(rows).toHaveLength(1);
     expect(saved.id).toBe('1');
+  });
+
+  it('hands out distinct ids where the server defaults to repeatable read', async () => {
+    await adminQuery(`CREATE DATABASE ${REPEATABLE_DATABASE}`);
+    await adminQuery(
+      `ALTER DATABASE ${REPEATABLE_DATABASE} SET default_transaction_isolation = 'repeatable read'`,
+    );
+    const url = postgresDatabaseUrl(REPEATABLE_DATABASE, 'oauthtoken');
+    const [one, two] = [PostgresStore.fromUrl(url), PostgresStore.fromUrl(url)];
+    await one.getTokens();
+
+    const saves = [one, two].flatMap((target, s) =>
+      Array.from({ length: 30 }, (_, i) => target.saveToken(userToken(`rr-${s}-${i}`))),
+    );
+    const saved = await Promise.all(saves);
+
+    expect(new Set(saved.map((token) => token.id)).size).toBe(60);
+    expect(await one.getTokens()).toHaveLength(60);
+    await one.close();
+    await two.close();
   });
 });
