@@ -1,6 +1,6 @@
 import type { ConcurrencyFigures, VisibilityFigures } from './checks.js';
 import type { ExpiredTokenFigures, OfficialManagerFigures, ValidTokenFigures } from './manager.js';
-import type { Timing } from './measure.js';
+import type { Budget, Timing } from './measure.js';
 import type { MemoryFigures } from './memory.js';
 
 /** One store operation at one size, with what it is compared to. */
@@ -33,7 +33,7 @@ export interface BenchResults {
     /** 1-minute load average when the run started and ended: how busy the machine was. */
     loadAverage: { start: number; end: number };
   };
-  budget: { timeMs: number; warmupMs: number; minSamples: number };
+  budget: Budget;
   operations: OperationRow[];
   concurrency: ConcurrencyFigures[];
   visibility: VisibilityFigures[];
@@ -204,8 +204,9 @@ function header(results: BenchResults): string {
       `load ${machine.loadAverage.start.toFixed(2)} → ${machine.loadAverage.end.toFixed(2)} · ` +
       `${Math.round(results.durationS)} s`,
     '',
-    `Medians; each task ran ${results.budget.timeMs} ms (at least ${results.budget.minSamples} ` +
-      'samples). ×official = official median ÷ ours (higher is better); ' +
+    `Medians; each task ran ${results.budget.timeMs} ms in ${results.budget.rounds} rounds ` +
+      `(at least ${results.budget.minSamples} samples a round). ` +
+      '×official = official median ÷ ours (higher is better); ' +
       '×floor = our median ÷ floor median (1 is the floor itself).',
   ].join('\n');
 }
