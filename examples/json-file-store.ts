@@ -27,6 +27,7 @@ import {
   parseExpiry,
   planSave,
   type TokenQuery,
+  type TokenState,
   type TokenStore,
   ZohoTokensError,
 } from '../src/index.js';
@@ -45,6 +46,8 @@ export interface JsonRow {
   redirect_url: string | null;
   api_domain: string | null;
   version: number | null;
+  /** Why the token must not be refreshed now (needs a new login, cooling down), or null. */
+  state?: TokenState | null;
 }
 
 export class JsonFileStore implements TokenStore {
@@ -199,6 +202,7 @@ function rowOf(token: OAuthToken): JsonRow {
     redirect_url: token.redirectUrl,
     api_domain: token.apiDomain,
     version: token.version,
+    state: token.state,
   };
 }
 
@@ -215,5 +219,6 @@ function tokenOf(row: JsonRow): OAuthToken {
     redirectUrl: row.redirect_url,
     apiDomain: row.api_domain,
     version: row.version ?? 0,
+    state: row.state ?? null,
   });
 }

@@ -40,11 +40,8 @@ function planUpdate(incoming: OAuthToken, stored: OAuthToken): OAuthToken {
     );
   }
 
-  // The state is the writer's verdict on the token, not a value to keep: a save without one
-  // (a new login, a successful refresh) clears a stored failure.
-  return incoming
-    .fillFrom(stored)
-    .with({ id: stored.id, version: storedVersion + 1, state: incoming.state });
+  // fillFrom keeps the incoming failure state: a save without one clears a stored failure.
+  return incoming.fillFrom(stored).with({ id: stored.id, version: storedVersion + 1 });
 }
 
 /** The id after `max`: decimal, compared as numbers (a string `MAX` breaks at the 11th row). */

@@ -103,10 +103,15 @@ export class OAuthToken implements Readonly<TokenFields> {
     return new OAuthToken({ ...this.toFields(), ...definedOnly(changes) });
   }
 
-  /** A copy whose absent fields are taken from `stored` (how a partial token is completed). */
+  /**
+   * A copy whose absent fields are taken from `stored` (how a partial token is completed).
+   * The failure state is never taken: it is the verdict of whoever writes the token, so a save
+   * without one (a new login, a successful refresh) clears a stored failure.
+   */
   fillFrom(stored: TokenFields): OAuthToken {
-    const filled: TokenInit = {};
+    const filled: TokenInit = { state: this.state };
     for (const name of FIELD_NAMES) {
+      if (name === 'state') continue;
       const own = this[name];
       (filled as Record<string, unknown>)[name] = own ?? stored[name];
     }

@@ -42,5 +42,32 @@ const staleRefused: ConformanceCheck = {
   },
 };
 
-/** Optimistic concurrency, for stores that declare it. */
-export const COMPARE_AND_SAVE_CHECKS: readonly ConformanceCheck[] = [staleRefused];
+const stateKept: ConformanceCheck = {
+  id: 'cas.failure-state',
+  title: 'a token’s failure state is kept, and cleared by a save without one',
+  expected:
+    'a token saved with state needs-login comes back with that state; a later save without a ' +
+    'state (a new login) comes back with none',
+  hint:
+    'keep the state in its own column after the official ten; take it from the incoming ' +
+    'token on every save (planSave does), never fill it from the stored row',
+  requires: 'compareAndSave',
+  async run({ store }) {
+    const state = { kind: 'needs-login', reason: 'invalid_code' } as const;
+    const marked = await store.saveToken(kitToken('ada', { state }));
+    const user = { userSignature: userOf('ada') };
+    const found = await store.findToken(user);
+    if (JSON.stringify(found?.state) !== JSON.stringify(state)) {
+      fail(`the stored state is ${describeValue(found?.state)}, not ${describeValue(state)}`);
+    }
+
+    await store.saveToken(copyOf(marked, { accessToken: '1000.access.ada.2', state: null }));
+    const cleared = await store.findToken(user);
+    if (cleared?.state !== null) {
+      fail(`after a save without a state, the stored state is ${describeValue(cleared?.state)}`);
+    }
+  },
+};
+
+/** Optimistic concurrency and the failure state, for stores that declare them. */
+export const COMPARE_AND_SAVE_CHECKS: readonly ConformanceCheck[] = [staleRefused, stateKept];
