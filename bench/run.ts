@@ -28,8 +28,8 @@ interface Flags {
 }
 
 const BUDGETS: Record<'full' | 'quick', Budget> = {
-  full: { timeMs: 1_500, warmupMs: 200, minSamples: 5, rounds: 3 },
-  quick: { timeMs: 150, warmupMs: 100, minSamples: 3, rounds: 2 },
+  full: { timeMs: 1_500, warmupMs: 200, minSamples: 3, rounds: 6 },
+  quick: { timeMs: 150, warmupMs: 100, minSamples: 2, rounds: 3 },
 };
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
