@@ -48,7 +48,7 @@ export async function measure(
   const batches = new Map<string, number>();
   for (const operation of operations) batches.set(operation.name, await batchSize(operation.run));
 
-  const samples = new Map<string, number[]>(operations.map((operation) => [operation.name, []]));
+  const samples = new Map<string, number[][]>(operations.map((operation) => [operation.name, []]));
   for (let round = 0; round < budget.rounds; round++) {
     const bench = new Bench({
       time: budget.timeMs / budget.rounds,
@@ -65,11 +65,11 @@ export async function measure(
     }
 
     await bench.run();
-    for (const task of bench.tasks) samples.get(task.name)!.push(...samplesOf(task.result));
+    for (const task of bench.tasks) samples.get(task.name)!.push(samplesOf(task.result));
   }
 
   return new Map(
-    operations.map(({ name }) => [name, timingOf(samples.get(name)!, batches.get(name)!)]),
+    operations.map(({ name }) => [name, timingOf(samples.get(name)!.flat(), batches.get(name)!)]),
   );
 }
 
@@ -110,7 +110,7 @@ function samplesOf(result: Readonly<TaskResult>): number[] {
     throw new Error(`benchmark task did not complete (${result.state})`, { cause });
   }
 
-  return [...(result.latency.samples ?? [])];
+  return Array.from(result.latency.samples ?? []);
 }
 
 function timingOf(samplesMs: number[], batch: number): Timing {
