@@ -41,13 +41,15 @@ export async function privateServer(kind: PrivateServerKind): Promise<PrivateSer
   return {
     url: plan.url,
     async start() {
-      child = spawn(plan.command[0]!, plan.command.slice(1), { stdio: 'ignore' });
+      child = spawn(plan.command[0]!, plan.command.slice(1), { stdio: 'ignore', ...plan.user });
       await waitForPort(port, child);
     },
     async stop() {
       if (child === null || child.exitCode !== null) return;
       const exited = once(child, 'exit');
-      child.kill('SIGTERM');
+      // SIGTERM is PostgreSQL's "smart" shutdown, which waits for clients to leave; pg_ctl's
+      // default stop is the "fast" one, SIGINT.
+      child.kill(kind === 'postgres' ? 'SIGINT' : 'SIGTERM');
       await exited;
       child = null;
     },
@@ -112,19 +114,15 @@ function prepare(kind: PrivateServerKind, dir: string, port: number) {
 
   // PostgreSQL refuses to run as root: the cluster belongs to the postgres user.
   const bin = postgresBin()!;
-  chownSync(dir, uid('postgres'), gid('postgres'));
-  execFileSync(
-    'runuser',
-    ['-u', 'postgres', '--', join(bin, 'initdb'), '-D', dir, '-A', 'trust', '-U', 'root'],
-    { stdio: 'ignore' },
-  );
+  const user = { uid: uid('postgres'), gid: gid('postgres') };
+  chownSync(dir, user.uid, user.gid);
+  execFileSync(join(bin, 'initdb'), ['-D', dir, '-A', 'trust', '-U', 'root'], {
+    stdio: 'ignore',
+    ...user,
+  });
   return {
     url: `postgres://root@127.0.0.1:${port}/postgres`,
     command: [
-      'runuser',
-      '-u',
-      'postgres',
-      '--',
       join(bin, 'postgres'),
       '-D',
       dir,
@@ -135,6 +133,7 @@ function prepare(kind: PrivateServerKind, dir: string, port: number) {
       '-c',
       'listen_addresses=127.0.0.1',
     ],
+    user,
   };
 }
 
