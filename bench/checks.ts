@@ -71,11 +71,12 @@ export async function seesOtherProcess(
   const accessToken = freshAccessToken(i, 999);
 
   const require = createRequire(import.meta.url);
-  const sdk = (path: string) => require.resolve(`@zohocrm/typescript-sdk-8.0/dist/${path}`);
+  const sdk = (path: string) =>
+    JSON.stringify(require.resolve(`@zohocrm/typescript-sdk-8.0/dist/${path}`));
   const script = `
-    const { FileStore } = require(${JSON.stringify(sdk('models/authenticator/store/file_store.js'))});
-    const { OAuthToken } = require(${JSON.stringify(sdk('models/authenticator/oauth_token.js'))});
-    const { UserSignature } = require(${JSON.stringify(sdk('routes/user_signature.js'))});
+    const { FileStore } = require(${sdk('models/authenticator/store/file_store.js')});
+    const { OAuthToken } = require(${sdk('models/authenticator/oauth_token.js')});
+    const { UserSignature } = require(${sdk('routes/user_signature.js')});
     const token = new OAuthToken();
     token.setUserSignature(new UserSignature(${JSON.stringify(userOf(i))}));
     token.setAccessToken(${JSON.stringify(accessToken)});

@@ -89,7 +89,7 @@ export async function mysqlFloor(database: string, table: string): Promise<Floor
   };
 }
 
-/** PostgreSQL: `SELECT 1` on a connection of a pg pool; the raw lookup a named prepared `SELECT`. */
+/** PostgreSQL: `SELECT 1` on a connection of a pg pool; the raw lookup, a named prepared one. */
 export async function postgresFloor(database: string, table: string): Promise<Floor> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({ ...SERVERS.postgres, database, max: 10 });

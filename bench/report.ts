@@ -79,16 +79,18 @@ function floorGoal(rows: OperationRow[]): Goal {
 
   const misses = finds.filter((row) => row.vsFloor! > 2);
   const worst = finds.reduce((a, b) => (b.vsFloor! > a.vsFloor! ? b : a));
+  const describe = (row: OperationRow) => `${row.store} ${count(row.size)} ${ratio(row.vsFloor)}`;
   const detail =
     misses.length === 0
       ? `worst ${ratio(worst.vsFloor)} (${worst.store}, ${count(worst.size)})`
-      : `over 2x: ${misses.map((row) => `${row.store} ${count(row.size)} ${ratio(row.vsFloor)}`).join('; ')}`;
+      : `over 2x: ${misses.map(describe).join('; ')}`;
   return { goal, status: misses.length === 0 ? 'met' : 'missed', detail };
 }
 
 function fileGoal(rows: OperationRow[], visibility: VisibilityFigures[]): Goal {
   const goal =
-    'file store findToken at 10 000 tokens >= 1000x faster than the official FileStore, seeing other processes';
+    'file store findToken at 10 000 tokens >= 1000x faster than the official FileStore, ' +
+    'seeing other processes';
   const row = findRow(rows, 'file', 10_000, 'findToken');
   const seen = visibility.find((check) => check.size === 10_000);
   if (row?.vsOfficial == null || seen === undefined) {
@@ -105,7 +107,8 @@ function fileGoal(rows: OperationRow[], visibility: VisibilityFigures[]): Goal {
 
 function mysqlGoal(rows: OperationRow[]): Goal {
   const goal =
-    'MySQL store findToken >= 10x the official DBStore at 10 000, >= 4x at 1 000, flat 1 000 to 100 000';
+    'MySQL store findToken >= 10x the official DBStore at 10 000, >= 4x at 1 000, ' +
+    'flat 1 000 to 100 000';
   const at = (size: number) => findRow(rows, 'mysql', size, 'findToken');
   const small = at(1_000);
   const medium = at(10_000);

@@ -131,6 +131,7 @@ export async function dropScratch(scratch: Scratch): Promise<void> {
  */
 export async function scratchUrl(scheme: string, scratch: Scratch, name: string): Promise<string> {
   const { mysql, postgres, redis } = SERVERS;
+  const prefix = redisPrefixOf(scratch, name);
   switch (scheme) {
     case 'memory':
       return 'memory:';
@@ -143,10 +144,13 @@ export async function scratchUrl(scheme: string, scratch: Scratch, name: string)
       return `mysql://${mysql.user}@${mysql.host}:${mysql.port}/${scratch.database}?table=${name}`;
     case 'postgres':
       await ensureDatabase('postgres', scratch);
-      return `postgres://${postgres.user}@${postgres.host}:${postgres.port}/${scratch.database}?table=${name}`;
+      return (
+        `postgres://${postgres.user}@${postgres.host}:${postgres.port}/${scratch.database}` +
+        `?table=${name}`
+      );
     case 'redis':
       scratch.created.add('redis');
-      return `redis://${redis.host}:${redis.port}/${redis.db}?prefix=${scratch.redisPrefix}-${name}`;
+      return `redis://${redis.host}:${redis.port}/${redis.db}?prefix=${prefix}`;
     default:
       throw new Error(`no scratch location for store scheme ${scheme}`);
   }
@@ -175,8 +179,9 @@ async function openSqlite(size: number, scratch: Scratch): Promise<LoadedStore> 
   const store = (await openStore(
     await scratchUrl('sqlite', scratch, `tokens_${size}`),
   )) as SqliteStore;
+  const placeholders = COLUMNS.map(() => '?').join(', ');
   const insert = store.db.prepare(
-    `INSERT INTO ${store.table} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+    `INSERT INTO ${store.table} (${COLUMNS.join(', ')}) VALUES (${placeholders})`,
   );
   store.db.transaction(() => {
     for (let i = 1; i <= size; i++) insert.run(...rowAt(i));
@@ -244,7 +249,7 @@ async function openPostgres(size: number, scratch: Scratch): Promise<LoadedStore
  * through the store that the layout still matches.
  */
 async function openRedis(size: number, scratch: Scratch): Promise<LoadedStore> {
-  const prefix = `${scratch.redisPrefix}-tokens_${size}`;
+  const prefix = redisPrefixOf(scratch, `tokens_${size}`);
   const store = await openStore(await scratchUrl('redis', scratch, `tokens_${size}`));
 
   const { Redis } = await import('ioredis');
@@ -350,6 +355,11 @@ async function unlinkRedisKeys(pattern: string): Promise<void> {
   } finally {
     await redis.quit();
   }
+}
+
+/** The key prefix of Redis store `name` in the scratch area. */
+function redisPrefixOf(scratch: Scratch, name: string): string {
+  return `${scratch.redisPrefix}-${name}`;
 }
 
 function* batches(size: number): Generator<[number, number]> {
