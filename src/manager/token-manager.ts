@@ -73,9 +73,19 @@ interface CacheEntry {
   refreshAt: number;
 }
 
-/** Why a refresh is wanted: the token seen as stale. */
+/**
+ * Why a refresh is wanted:
+ * - `due`: the token is near expiry; while it is still valid, a blocked refresh can wait;
+ * - `rejected`: Zoho refused the access token; the old one is of no use any more;
+ * - `explicit`: the caller asked for a new token now; a stored failure mark is not trusted
+ *   (the operator is checking whether it still holds), but Zoho's rate limit still is.
+ */
+type RefreshMode = 'due' | 'rejected' | 'explicit';
+
+/** A refresh request: the token seen as stale, and why. */
 interface RefreshReason {
   seen: OAuthToken;
+  mode: RefreshMode;
 }
 
 const EXPIRY_SKEW_MS = 5_000;
@@ -165,7 +175,7 @@ export class TokenManager {
       // A remembered token is here because its refresh time came; a stored one is checked.
       const token = entry?.token ?? (await this.#resolve(ref));
       const due = entry !== undefined || !this.#isUsable(token);
-      const valid = due ? await this.#refresh(token) : token;
+      const valid = due ? await this.#refresh(token, 'due') : token;
       this.#remember(valid, key);
       return valid;
     });
@@ -206,11 +216,15 @@ export class TokenManager {
     return this.#remember(saved);
   }
 
-  /** Refreshes now, whatever the expiry (still one refresh for concurrent callers). */
+  /**
+   * Asks Zoho for a new access token now, whatever the expiry, and whatever failure the store
+   * recorded earlier (this is how an operator checks whether a token still works). Rejects with
+   * a typed error when no new token was obtained; concurrent callers still share one refresh.
+   */
   async refresh(ref: TokenRef): Promise<OAuthToken> {
     const token = await this.#resolve(ref);
     this.#forget(token);
-    const refreshed = await this.#refresh(token);
+    const refreshed = await this.#refresh(token, 'explicit');
     return this.#remember(refreshed, cacheKeyOf(ref));
   }
 
@@ -231,7 +245,8 @@ export class TokenManager {
   }
 
   /**
-   * An authorised CRM request (`path` below the token's API domain, or a full URL). When Zoho
+   * An authorised CRM request (`path` below the token's API domain, or a full URL on it: the
+   * token is never sent to another host). When Zoho
    * answers `401 INVALID_TOKEN` for a token believed valid, the store is re-read, the token
    * refreshed at most once (shared with every concurrent caller) and the request sent again once.
    */
@@ -242,7 +257,7 @@ export class TokenManager {
 
     this.#logger.info('crm rejected an access token; refreshing', { id: token.id });
     this.#forget(token);
-    const renewed = await this.#refresh(token);
+    const renewed = await this.#refresh(token, 'rejected');
     this.#remember(renewed, cacheKeyOf(ref));
     return this.#send(renewed, path, init);
   }
@@ -296,21 +311,24 @@ export class TokenManager {
   }
 
   /** One refresh per token across callers (single flight) and, with leases, across processes. */
-  #refresh(seen: OAuthToken): Promise<OAuthToken> {
-    const key = seen.id ?? cacheKeyOf(seen);
-    return this.#refreshes.run(key, () => this.#refreshCoordinated({ seen }));
+  #refresh(seen: OAuthToken, mode: RefreshMode): Promise<OAuthToken> {
+    // A forced refresh must not settle for the result of a 'due' one that may hand back the
+    // old token, so the two kinds run in flights of their own.
+    const key = `${seen.id ?? cacheKeyOf(seen)}:${mode === 'due' ? 'due' : 'forced'}`;
+    return this.#refreshes.run(key, () => this.#refreshCoordinated({ seen, mode }));
   }
 
   async #refreshCoordinated(reason: RefreshReason): Promise<OAuthToken> {
     const current = await this.#reread(reason.seen);
     if (this.#refreshedElsewhere(current, reason)) return current;
-    if (!hasLeases(this.store) || current.id === null) return this.#refreshNow(current);
+    if (!hasLeases(this.store) || current.id === null)
+      return this.#refreshNow(current, reason.mode);
 
     const lease = await this.#acquireLease(current.id);
     try {
       const latest = await this.#reread(current);
       if (this.#refreshedElsewhere(latest, reason)) return latest;
-      return await this.#refreshNow(latest);
+      return await this.#refreshNow(latest, reason.mode);
     } finally {
       await lease.release();
     }
@@ -342,8 +360,8 @@ export class TokenManager {
   }
 
   /** Calls Zoho's token endpoint and saves the result; the caller holds the lease, if any. */
-  async #refreshNow(token: OAuthToken): Promise<OAuthToken> {
-    const blocked = this.#blocked(token);
+  async #refreshNow(token: OAuthToken, mode: RefreshMode = 'due'): Promise<OAuthToken> {
+    const blocked = this.#blocked(token, mode);
     if (blocked !== null) return blocked;
 
     const credentials = this.#credentials(token, 'refresh');
@@ -358,7 +376,7 @@ export class TokenManager {
         refreshToken: token.refreshToken!,
       });
     } catch (error) {
-      return this.#refreshFailed(token, error);
+      return this.#refreshFailed(token, error, mode);
     }
 
     const refreshed = token.with({ ...credentials, ...grantFields(grant), state: null });
@@ -368,23 +386,25 @@ export class TokenManager {
   }
 
   /**
-   * A token that must not be refreshed now: the still-valid token itself (a refresh inside the
-   * early window can wait), or a typed error. `null` when the refresh may go ahead.
+   * A token that must not be refreshed now: the still-valid token itself (a due refresh inside
+   * the early window can wait), or a typed error. `null` when the refresh may go ahead.
    */
-  #blocked(token: OAuthToken): OAuthToken | null {
+  #blocked(token: OAuthToken, mode: RefreshMode): OAuthToken | null {
     const now = this.#now();
-    if (token.state?.kind === 'needs-login') {
-      throw needsLogin(token, token.state.reason);
+    const state = mode === 'explicit' ? null : token.state;
+    const canWait = mode === 'due' && !token.isExpired(now, EXPIRY_SKEW_MS);
+    if (state?.kind === 'needs-login') {
+      throw needsLogin(token, state.reason);
     }
     if (token.refreshToken === null) {
-      if (!token.isExpired(now, EXPIRY_SKEW_MS)) return token;
+      if (canWait) return token;
       throw needsLogin(token, 'no refresh token');
     }
 
-    const coolingUntil = token.state?.kind === 'cooling-down' ? token.state.untilMs : now;
+    const coolingUntil = state?.kind === 'cooling-down' ? state.untilMs : now;
     const until = Math.max(coolingUntil, this.#limiter.nextAllowedAt(token.refreshToken, now));
     if (until <= now) return null;
-    if (!token.isExpired(now, EXPIRY_SKEW_MS)) return token;
+    if (canWait) return token;
 
     throw new OAuthError(
       'ERR_OAUTH_THROTTLED',
@@ -394,7 +414,7 @@ export class TokenManager {
   }
 
   /** Records the failure in the store for every instance, then serves or throws. */
-  async #refreshFailed(token: OAuthToken, error: unknown): Promise<OAuthToken> {
+  async #refreshFailed(token: OAuthToken, error: unknown, mode: RefreshMode): Promise<OAuthToken> {
     if (!(error instanceof OAuthError)) throw error;
 
     if (!error.transient) {
@@ -404,7 +424,7 @@ export class TokenManager {
 
     const untilMs = this.#now() + (this.#options.coolDownMs ?? 30_000);
     await this.#saveState(token, { kind: 'cooling-down', reason: error.code, untilMs });
-    if (!token.isExpired(this.#now(), EXPIRY_SKEW_MS)) return token;
+    if (mode === 'due' && !token.isExpired(this.#now(), EXPIRY_SKEW_MS)) return token;
     throw error;
   }
 
@@ -492,10 +512,7 @@ export class TokenManager {
   }
 
   async #send(token: OAuthToken, path: string, init: RequestInit): Promise<Response> {
-    const base = this.#environmentOf(token).apiUrl;
-    const url = /^https?:\/\//.test(path)
-      ? path
-      : `${base}${path.startsWith('/') ? '' : '/'}${path}`;
+    const url = apiUrlFor(this.#environmentOf(token).apiUrl, path);
     const headers = new Headers(init.headers);
     headers.set('authorization', `Zoho-oauthtoken ${token.accessToken}`);
 
@@ -536,6 +553,24 @@ export class TokenManager {
   #forget(token: OAuthToken): void {
     for (const key of keysOf(token)) this.#cache.delete(key);
   }
+}
+
+/**
+ * The URL of a CRM request: `path` below the API domain, or a full URL on that same origin. A
+ * token is never sent to another host, whatever the caller passes.
+ */
+function apiUrlFor(apiUrl: string, path: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(path)) {
+    return `${apiUrl}${path.startsWith('/') ? '' : '/'}${path}`;
+  }
+
+  const target = new URL(path);
+  const own = new URL(apiUrl).origin;
+  if (target.origin === own) return target.toString();
+  throw new ZohoTokensError(
+    'ERR_INVALID_ARGUMENT',
+    `refusing to send a token to ${target.origin}: the token belongs to ${own}`,
+  );
 }
 
 function keysOf(token: OAuthToken): string[] {

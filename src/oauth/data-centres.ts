@@ -57,11 +57,17 @@ export const DATA_CENTRES = Object.keys(HOSTS) as DataCentreCode[];
  * ```
  */
 export function dataCentre(code: string, kind: EnvironmentKind = 'production'): ZohoEnvironment {
-  const hosts = HOSTS[code.toLowerCase() as DataCentreCode];
-  if (hosts === undefined) {
+  const hosts = typeof code === 'string' ? HOSTS[code.toLowerCase() as DataCentreCode] : undefined;
+  if (!Object.hasOwn(API_PREFIX, kind)) {
     throw new ZohoTokensError(
       'ERR_DATA_CENTRE',
-      `unknown data centre "${code}" (known: ${DATA_CENTRES.join(', ')})`,
+      `unknown environment "${String(kind)}" (known: ${Object.keys(API_PREFIX).join(', ')})`,
+    );
+  }
+  if (hosts === undefined || !Object.hasOwn(HOSTS, code.toLowerCase())) {
+    throw new ZohoTokensError(
+      'ERR_DATA_CENTRE',
+      `unknown data centre "${String(code)}" (known: ${DATA_CENTRES.join(', ')})`,
     );
   }
 

@@ -22,9 +22,14 @@ export function parseStoreUrl(url: string): StoreUrlParts {
   return { scheme, encrypted, inner };
 }
 
-/** The URL with any password replaced by `****`: safe for logs and error messages. */
+/**
+ * The URL with any password replaced by `****`, in the user-info part and in query parameters
+ * named like a password or key: safe for logs and error messages.
+ */
 export function redactStoreUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:****@');
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:****@')
+    .replace(/([?&](?:password|passwd|pass|pwd|secret|key|keys|token)=)[^&#]*/gi, '$1****');
 }
 
 /**

@@ -135,6 +135,69 @@ describe('token endpoint failures', () => {
   });
 });
 
+describe('explicit refresh', () => {
+  it('rejects instead of handing back the old token when Zoho cannot be reached', async () => {
+    const store = new MemoryStore();
+    const code = await zoho.admin.mintGrantCode('explicit@example.com');
+    const token = await managerFor(zoho, store).exchangeGrantCode(code);
+    await zoho.admin.setFaults({ server_errors: 50 });
+
+    const error = await managerFor(zoho, store)
+      .refresh({ id: token.id! })
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'ERR_OAUTH_UNAVAILABLE' });
+    expect((await store.findTokenById(token.id!))!.accessToken).toBe(token.accessToken);
+  });
+
+  it('asks Zoho again for a token marked as needing a login, and clears the mark on success', async () => {
+    const store = new MemoryStore();
+    const token = await expiredLogin(store, 'second-chance@example.com');
+    await zoho.admin.setFaults({ invalid_code: 1 });
+    const manager = managerFor(zoho, store);
+    await expect(manager.getAccessToken({ id: token.id! })).rejects.toMatchObject({
+      code: 'ERR_NEEDS_LOGIN',
+    });
+
+    const refreshed = await manager.refresh({ id: token.id! });
+
+    expect(refreshed.accessToken).not.toBe(token.accessToken);
+    expect((await store.findTokenById(token.id!))!.state).toBeNull();
+    expect(await manager.getAccessToken({ id: token.id! })).toBe(refreshed.accessToken);
+  });
+
+  it('rejects once the refresh limit is reached, rather than reporting the old token', async () => {
+    const store = new MemoryStore();
+    const code = await zoho.admin.mintGrantCode('eager@example.com');
+    const manager = managerFor(zoho, store, { refreshLimit: { count: 2, windowMs: 60_000 } });
+    const token = await manager.exchangeGrantCode(code);
+
+    await manager.refresh({ id: token.id! });
+    await manager.refresh({ id: token.id! });
+
+    await expect(manager.refresh({ id: token.id! })).rejects.toMatchObject({
+      code: 'ERR_OAUTH_THROTTLED',
+    });
+  });
+});
+
+describe('CRM calls', () => {
+  it('never sends a token to another host', async () => {
+    const store = new MemoryStore();
+    const code = await zoho.admin.mintGrantCode('careful@example.com');
+    const manager = managerFor(zoho, store);
+    const token = await manager.exchangeGrantCode(code);
+    const before = (await zoho.admin.stats()).api_calls;
+
+    await expect(
+      manager.fetch({ id: token.id! }, 'http://127.0.0.2:9/crm/v8/org'),
+    ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    const same = await manager.fetch({ id: token.id! }, `${zoho.emulator.apiUrl}/crm/v8/org`);
+    expect(same.status).toBe(200);
+    expect((await zoho.admin.stats()).api_calls - before).toBe(1);
+  });
+});
+
 describe('secrets', () => {
   it('never puts a token value in a log line or an error message, even at debug level', async () => {
     const canary = 'CANARY0secret0value0that0must0never0leak0anywhere';

@@ -39,7 +39,11 @@ describe('data centres', () => {
     expect(environmentForApiDomain('http://127.0.0.1:4011', [custom])).toBe(custom);
   });
 
-  it('rejects an unknown code with a typed error', () => {
-    expect(() => dataCentre('mars')).toThrow(expect.objectContaining({ code: 'ERR_DATA_CENTRE' }));
+  it('rejects an unknown code or environment with a typed error', () => {
+    const typed = expect.objectContaining({ code: 'ERR_DATA_CENTRE' });
+    expect(() => dataCentre('mars')).toThrow(typed);
+    expect(() => dataCentre('toString')).toThrow(typed);
+    expect(() => dataCentre(undefined as unknown as string)).toThrow(typed);
+    expect(() => dataCentre('eu', 'staging' as 'sandbox')).toThrow(typed);
   });
 });

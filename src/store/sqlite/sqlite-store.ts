@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ZohoTokensError } from '../../errors.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
@@ -122,14 +123,31 @@ export class SqliteStore implements TokenStore {
 
 function openDatabase(path: string, busyTimeoutMs: number): Database.Database {
   try {
+    createPrivately(path);
     const db = new Database(path, { timeout: busyTimeoutMs });
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     return db;
   } catch (error) {
-    throw new ZohoTokensError('ERR_STORE_UNAVAILABLE', `cannot open sqlite database ${path}`, {
+    const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+    const code = reason === 'SQLITE_NOTADB' ? 'ERR_STORE_CORRUPT' : 'ERR_STORE_UNAVAILABLE';
+    throw new ZohoTokensError(code, `cannot open sqlite database ${path} (${String(reason)})`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * Creates a new database file readable by its owner only: it will hold client secrets and
+ * refresh tokens. SQLite gives its `-wal` and `-shm` files the database file's mode.
+ */
+function createPrivately(path: string): void {
+  if (path === ':memory:' || path === '' || path.startsWith('file:')) return;
+
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -121,6 +121,24 @@ describe('SqliteStore values', () => {
     expect((await reopened.findToken({ refreshToken: 'rt-ünïcödé-令牌-🔑' }))?.id).toBe('1');
     expect(await reopened.findToken({ userSignature: "' OR 1=1 --" })).toBeNull();
     expect(await reopened.getTokens()).toHaveLength(2);
+  });
+
+  it('creates a new database readable by its owner only', async () => {
+    const path = tempPath('private.db');
+    const store = open(path);
+    await store.saveToken(new OAuthToken({ userSignature: 'a', refreshToken: 'r' }));
+
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('reports a file that is not a database as corrupt', () => {
+    const path = tempPath('not-a.db');
+    writeFileSync(path, 'id,user_mail\n'.repeat(100));
+
+    expect(() => new SqliteStore({ path })).toThrow(
+      expect.objectContaining({ code: 'ERR_STORE_CORRUPT' }),
+    );
+    expect(readFileSync(path, 'utf8')).toBe('id,user_mail\n'.repeat(100));
   });
 
   it('refuses a path it cannot open with a typed error', () => {
