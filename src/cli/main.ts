@@ -14,7 +14,7 @@ import { showCommand } from './commands/show.js';
 import { verifyStoreRegistration } from './commands/verify-store-command.js';
 import { DEFAULT_STORE_URL } from './context.js';
 import { errorLines, exitCodeOf } from './errors.js';
-import { examples } from './output.js';
+import { dropOutputWhenStdoutCloses, examples } from './output.js';
 
 /** Commands in the order `--help` lists them. */
 const COMMANDS = [
@@ -108,4 +108,5 @@ function commanderExit(error: CommanderError): number {
   return 2;
 }
 
+dropOutputWhenStdoutCloses();
 process.exitCode = await run(process.argv);

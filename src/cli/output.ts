@@ -18,8 +18,23 @@ export interface TokenRecord {
   state: TokenState | null;
 }
 
+let stdoutClosed = false;
+
+/**
+ * Lets the command end quietly when whoever reads stdout goes away early (`| head -1`): the
+ * write fails with EPIPE, and from then on output is dropped while the command finishes its
+ * work (a login already under way still stores its token) and exits with its own status.
+ */
+export function dropOutputWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutClosed = true;
+  });
+}
+
 /** Writes a line (or lines) to stdout. */
 export function print(text: string): void {
+  if (stdoutClosed) return;
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 

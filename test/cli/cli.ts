@@ -24,6 +24,8 @@ export interface CliRun {
   env?: Record<string, string>;
   /** Run this file instead of the TypeScript source (the built `cli.js`). */
   executable?: string;
+  /** Close the reading end of stdout at once, as `| head` does once it has read enough. */
+  closeStdout?: boolean;
 }
 
 /** Runs `zoho-tokens ARGS` in its own process, with no ZOHO_* variables but `env`'s. */
@@ -35,6 +37,7 @@ export function runCli(args: string[], run: CliRun = {}): Promise<CliResult> {
     env: { ...cleanEnv(), ...run.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (run.closeStdout) child.stdout.destroy();
   return collect(child);
 }
 
