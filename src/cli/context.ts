@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { ZohoTokensError } from '../errors.js';
-import { type Logger, lineLogger } from '../logger.js';
+import { type Logger, lineLogger, silentLogger } from '../logger.js';
 import { TokenManager } from '../manager/token-manager.js';
 import {
   customEnvironment,
@@ -146,9 +146,14 @@ export function withContext<O>(
   };
 }
 
-/** Debug lines with `--verbose`, warnings otherwise; on stderr, so stdout stays parseable. */
+/**
+ * With `--verbose`, every library line (debug and up) on stderr, so stdout stays parseable;
+ * otherwise none: a retry that ends well is no news, and a failure is its one error line.
+ */
 function cliLogger(verbose: boolean): Logger {
-  return lineLogger(verbose ? 'debug' : 'warn', (line) => {
+  if (!verbose) return silentLogger;
+
+  return lineLogger('debug', (line) => {
     process.stderr.write(`zoho-tokens: ${line}\n`);
   });
 }
