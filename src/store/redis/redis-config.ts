@@ -23,24 +23,33 @@ export interface RedisUrlParts {
 /** The prefix used when none is given: every key of the store starts with it. */
 export const DEFAULT_PREFIX = 'zoho-tokens';
 
+/** The query options a Redis store URL may carry; any other name is a typo, and an error. */
+const URL_OPTIONS: readonly string[] = ['prefix', 'connectTimeoutMs', 'commandTimeoutMs'];
+
+// Redis reads the index of SELECT as a signed 32-bit number.
+const MAX_DATABASE = 2 ** 31 - 1;
+
 /**
  * Reads `redis://[user[:password]@]host[:port][/db][?prefix=NAME]` (and `rediss://` for TLS).
  * The query may also set `connectTimeoutMs` and `commandTimeoutMs`.
  */
 export function parseRedisUrl(url: string): RedisUrlParts {
   const parsed = urlOf(url);
-  const db =
-    parsed.pathname === '' || parsed.pathname === '/' ? 0 : Number(parsed.pathname.slice(1));
-  if (!Number.isInteger(db) || db < 0) {
-    throw new ZohoTokensError('ERR_STORE_URL', `invalid redis database in ${redactStoreUrl(url)}`);
+  const query = parsed.searchParams;
+  for (const name of query.keys()) {
+    if (!URL_OPTIONS.includes(name)) {
+      throw new ZohoTokensError(
+        'ERR_STORE_URL',
+        `unknown option "${name}" in ${redactStoreUrl(url)} (known: ${URL_OPTIONS.join(', ')})`,
+      );
+    }
   }
 
-  const query = parsed.searchParams;
   return {
     connection: {
       host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
       port: parsed.port === '' ? 6379 : Number(parsed.port),
-      db,
+      db: databaseOf(parsed.pathname, url),
       username: decodeURIComponent(parsed.username) || undefined,
       password: decodeURIComponent(parsed.password) || undefined,
       tls: parsed.protocol === 'rediss:',
@@ -74,6 +83,21 @@ function urlOf(url: string): URL {
     // reported below, with the password hidden
   }
   throw new ZohoTokensError('ERR_STORE_URL', `not a redis url: ${redactStoreUrl(url)}`);
+}
+
+/** The database index of the URL's path: none, `/` or `/N` with N a whole number. */
+function databaseOf(pathname: string, url: string): number {
+  if (pathname === '' || pathname === '/') return 0;
+
+  const digits = /^\/(\d{1,10})$/.exec(pathname)?.[1];
+  if (digits === undefined || Number(digits) > MAX_DATABASE) {
+    throw new ZohoTokensError(
+      'ERR_STORE_URL',
+      `invalid redis database index "${pathname.slice(1)}" in ` +
+        `${redactStoreUrl(url)} (a whole number, 0 by default)`,
+    );
+  }
+  return Number(digits);
 }
 
 function durationOf(query: URLSearchParams, name: string, url: string): number | undefined {

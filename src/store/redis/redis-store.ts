@@ -79,6 +79,8 @@ export class RedisStore implements TokenStore {
   #creating: Promise<ScriptedRedis> | null = null;
   #redis: ScriptedRedis | null = null;
   #connecting: Promise<void> | null = null;
+  /** The client whose connection has the URL's database selected. */
+  #selected: ScriptedRedis | null = null;
   #closed = false;
 
   constructor(options: RedisStoreOptions = {}) {
@@ -213,7 +215,9 @@ export class RedisStore implements TokenStore {
     this.#creating ??= this.#createClient();
     const redis = await this.#creating;
     if (this.#closed) throw unavailable(`redis ${operation}: the store is closed`);
-    if (redis.status === 'ready') return redis;
+    // A client dropped by a failed connect (see #connect) while this call waited for it.
+    if (redis !== this.#redis) return this.#ready(operation);
+    if (this.#selected === redis && redis.status === 'ready') return redis;
 
     this.#connecting ??= this.#connect(redis).finally(() => {
       this.#connecting = null;
@@ -235,11 +239,12 @@ export class RedisStore implements TokenStore {
   }
 
   #clientOptions(): RedisOptions {
-    const { host, port, db, username, password, tls } = this.#connection;
+    // No `db`: ioredis would select it on connect but, when the server refuses the index, only
+    // emit an error event and go on in database 0. #connect selects it and fails the call.
+    const { host, port, username, password, tls } = this.#connection;
     return {
       host,
       port,
-      db,
       username,
       password,
       tls: tls ? {} : undefined,
@@ -261,6 +266,22 @@ export class RedisStore implements TokenStore {
   }
 
   async #connect(redis: ScriptedRedis): Promise<void> {
+    this.#selected = null;
+    await this.#open(redis);
+    try {
+      await this.#selectDatabase(redis);
+      this.#selected = redis;
+    } catch (error) {
+      // The client ends asynchronously and may still say `ready` meanwhile: the next call
+      // starts a new client rather than reuse this one in database 0.
+      redis.disconnect();
+      this.#creating = null;
+      this.#redis = null;
+      throw error;
+    }
+  }
+
+  async #open(redis: ScriptedRedis): Promise<void> {
     const { host, port } = this.#connection;
     const attempt = redis.connect();
     let timer: NodeJS.Timeout | undefined;
@@ -280,6 +301,29 @@ export class RedisStore implements TokenStore {
       throw unavailable(`redis at ${host}:${port} is unavailable`, error);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Selects the URL's database on a new connection; a server without that database (its
+   * `databases` setting is lower, or it is a cluster) fails the call with `ERR_STORE_URL`.
+   */
+  async #selectDatabase(redis: ScriptedRedis): Promise<void> {
+    const { host, port, db } = this.#connection;
+    if (db === 0) return;
+
+    try {
+      await redis.select(db);
+    } catch (error) {
+      const reply = error instanceof Error ? error.message : '';
+      if (!/DB index|out of range|not allowed in cluster mode/i.test(reply)) {
+        throw redisError('select', error);
+      }
+      throw new ZohoTokensError(
+        'ERR_STORE_URL',
+        `redis at ${host}:${port} has no database ${db} (${reply}); nothing was read or written`,
+        { cause: error },
+      );
     }
   }
 }
