@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+// Bundled into dist/cli.js at build time, so the version printed is the one that was built.
+import packageJson from '../../package.json' with { type: 'json' };
 import { apiCommand } from './commands/api.js';
 import { deleteCommand } from './commands/delete.js';
 import { demoCommand } from './commands/demo.js';
@@ -62,6 +64,7 @@ export function buildProgram(): Command {
     )
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'debug lines on stderr (never secrets)')
+    .version(packageJson.version, '-V, --version', 'print the version of zoho-tokens')
     .addHelpText(
       'after',
       examples(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Options } from 'tsup';
@@ -35,5 +35,14 @@ describe('the built zoho-tokens (dist/cli.js)', () => {
     } finally {
       folder.remove();
     }
+  });
+
+  it('prints the version of package.json with --version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+    const result = await runCli(['--version'], { executable: cli });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${version}\n`);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ZohoFixture, zohoEmulator } from '../support/zoho.js';
@@ -314,6 +315,19 @@ describe('errors and help', () => {
     expect(option.stderr).toBe("zoho-tokens: unknown option '--colour' [ERR_USAGE]\n");
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/^zoho-tokens: unknown command 'lsit'.*\[ERR_USAGE\]\n$/);
+  });
+
+  it('prints the version of package.json with --version and -V', async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    );
+
+    const long = await cli('--version');
+    const short = await cli('-V');
+
+    expect(long.code).toBe(0);
+    expect(long.stdout).toBe(`${version}\n`);
+    expect(short.stdout).toBe(`${version}\n`);
   });
 
   it('describes every command, its environment variables and examples in --help', async () => {
