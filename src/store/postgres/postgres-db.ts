@@ -145,14 +145,31 @@ export function advisoryKey(purpose: 'save' | 'schema', config: PostgresConfig):
   return BigInt.asIntN(64, BigInt(`0x${digest.slice(0, 16)}`)).toString();
 }
 
+/**
+ * A stable name per statement text. Named statements are parsed and planned once per
+ * connection; unnamed ones on every call, which roughly doubles the cost of a lookup.
+ */
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `zt_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function sessionOf(client: PoolClient, readTimeoutMs: number): PostgresSession {
   return {
     async run(text, values) {
       // pg honours a per-query `query_timeout`; its type definitions just do not list it.
+      // Statements with parameters are the repeated ones (lookups, saves): those get a name.
       const query: QueryConfig & { query_timeout: number } = {
         text,
         values: values === undefined ? undefined : [...values],
         query_timeout: readTimeoutMs,
+        ...(values === undefined ? {} : { name: statementName(text) }),
       };
       const result = await client.query(query);
       return { rows: result.rows, rowCount: result.rowCount };
