@@ -186,6 +186,20 @@ describe('zoho-tokens refresh, revoke, delete, purge', () => {
     expect(await storedTokens(dbPath)).toEqual([]);
   });
 
+  it('says how to delete a token Zoho already considers revoked, and keeps it', async () => {
+    const token = await loggedIn(zoho, dbPath, 'ada@example.com');
+    const revokeUrl = `${zoho.emulator.accountsUrl}/oauth/v2/token/revoke`;
+    await fetch(`${revokeUrl}?token=${token.refreshToken}`, { method: 'POST' });
+
+    const result = await cli('revoke', '1');
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^zoho-tokens: revoke: .*; the token may already be revoked: zoho-tokens delete 1 removes it from the store \[ERR_OAUTH_REJECTED\]\n$/,
+    );
+    expect((await storedTokens(dbPath)).map((t) => t.id)).toEqual(['1']);
+  });
+
   it('deletes one token from the store only', async () => {
     await loggedIn(zoho, dbPath, 'ada@example.com');
     const kept = await loggedIn(zoho, dbPath, 'alan@example.com');

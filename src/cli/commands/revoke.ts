@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isZohoTokensError, ZohoTokensError } from '../../errors.js';
 import { addClientOptions, type ClientOptions, withContext } from '../context.js';
 import { examples, print, printJson } from '../output.js';
 
@@ -13,12 +14,31 @@ export function revokeCommand(program: Command): void {
   command.action(
     withContext<ClientOptions>(async (context, [id], options) => {
       const token = context.checkReachable(await context.tokenById(id!));
-      await (await context.manager(options)).revoke({ id: id! });
+      const manager = await context.manager(options);
+      await manager.revoke({ id: id! }).catch((error: unknown) => {
+        throw withDeleteHint(error, id!);
+      });
       if (context.json) return printJson({ revoked: id, user: token.userSignature });
 
       print(
         `revoked token ${id} (${token.userSignature ?? 'no user'}) and deleted it from the store`,
       );
     }),
+  );
+}
+
+/**
+ * Zoho answers a revoke of a refresh token it no longer knows (revoked already, in another app
+ * or by the user in their account) with a plain refusal, and the token then stays in the
+ * store: the message says how to remove it.
+ */
+function withDeleteHint(error: unknown, id: string): unknown {
+  if (!isZohoTokensError(error, 'ERR_OAUTH_REJECTED')) return error;
+
+  return new ZohoTokensError(
+    'ERR_OAUTH_REJECTED',
+    `${error.message}; the token may already be revoked: ` +
+      `zoho-tokens delete ${id} removes it from the store`,
+    { cause: error },
   );
 }
