@@ -24,7 +24,10 @@ type StoreOpener = (
  * the library never loads mysql2, pg or a Redis client.
  */
 const OPENERS: Record<string, StoreOpener> = {
-  memory: async () => new MemoryStore(),
+  memory: async (url) => {
+    refuseUnknownOptions(url, queryOf(url), []);
+    return new MemoryStore();
+  },
   mysql: async (url, { logger }) =>
     (await import('./mysql/mysql-store.js')).MysqlStore.fromUrl(url, { logger }),
   postgres: async (url, { logger }) =>
@@ -36,15 +39,40 @@ const OPENERS: Record<string, StoreOpener> = {
   rediss: async (url, { logger }) =>
     new (await import('./redis/redis-store.js')).RedisStore({ url, logger }),
   sqlite: async (url) => {
-    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     const { path, query } = pathAndQuery(url, 'sqlite');
+    refuseUnknownOptions(url, query, ['table']);
+    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     return new SqliteStore({ path, table: query.get('table') ?? undefined });
   },
   file: async (url, { logger }) => {
+    const { path, query } = pathAndQuery(url, 'file');
+    refuseUnknownOptions(url, query, []);
     const { FileStore } = await import('./file/file-store.js');
-    return new FileStore({ path: pathAndQuery(url, 'file').path, logger });
+    return new FileStore({ path, logger });
   },
 };
+
+/**
+ * A query option the store does not know is refused rather than ignored: it is almost always a
+ * typo (`?tabel=`), and ignoring it would quietly use the default instead.
+ */
+function refuseUnknownOptions(url: string, query: URLSearchParams, known: readonly string[]) {
+  for (const name of query.keys()) {
+    if (known.includes(name)) continue;
+
+    const hint = known.length === 0 ? 'this store takes none' : `known: ${known.join(', ')}`;
+    throw new ZohoTokensError(
+      'ERR_STORE_URL',
+      `unknown option "${name}" in ${redactStoreUrl(url)} (${hint})`,
+    );
+  }
+}
+
+/** The query of a URL that has no path to speak of, such as `memory:`. */
+function queryOf(url: string): URLSearchParams {
+  const at = url.indexOf('?');
+  return new URLSearchParams(at === -1 ? '' : url.slice(at + 1));
+}
 
 /** The schemes {@link openStore} understands. */
 export function storeSchemes(): string[] {
@@ -55,9 +83,11 @@ export function storeSchemes(): string[] {
  * Opens the store a URL names:
  * - `memory:`: this process's memory;
  * - `sqlite:zohooauth.db`, `sqlite::memory:` (option `?table=NAME`);
+ * - `file:sdk_tokens.csv` (no options);
  *
- * and, where installed, the file, MySQL, PostgreSQL and Redis stores, each also behind
- * `encrypted+` for encryption at rest.
+ * and, where their drivers are installed, the MySQL, PostgreSQL and Redis stores; any of them
+ * also behind `encrypted+` for encryption at rest. A query option the store does not know is
+ * refused with `ERR_STORE_URL`.
  *
  * @example
  * ```ts
