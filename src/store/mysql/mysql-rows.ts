@@ -50,14 +50,24 @@ export async function allTokens(session: MysqlSession, table: string): Promise<O
 }
 
 // The server compares under the column's collation: in the official utf8mb4_general_ci table
-// 'Ada' equals 'ada ' there. The matching rules want the exact value.
+// 'Ada' equals 'ada ' there. The matching rules want the exact value, and among several rows
+// (the official SDKs can leave duplicates) the lowest id, as a scan in id order would find. The
+// order is taken here rather than with ORDER BY, which costs the server a sort on every lookup.
 function exactMatch(
   rows: readonly TokenRow[],
   column: LookupColumn | 'id',
   value: string,
 ): OAuthToken | null {
-  const row = rows.find((candidate) => String(candidate[column]) === value);
-  return row === undefined ? null : tokenFromRow(row);
+  let first: TokenRow | null = null;
+  for (const row of rows) {
+    if (String(row[column]) !== value) continue;
+    if (first === null || compareIds(String(row.id), String(first.id)) < 0) first = row;
+  }
+  return first === null ? null : tokenFromRow(first);
+}
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function vanished(token: OAuthToken): ZohoTokensError {

@@ -79,10 +79,10 @@ export const FIND_BY_ID = `${SELECT} WHERE id = ?`;
  * (an official table compares case- and trailing-space-insensitively).
  */
 export const FIND_BY = {
-  user_name: `${SELECT} WHERE user_name = ? ORDER BY LENGTH(id), id`,
-  access_token: `${SELECT} WHERE access_token = ? ORDER BY LENGTH(id), id`,
-  grant_token: `${SELECT} WHERE grant_token = ? ORDER BY LENGTH(id), id`,
-  refresh_token: `${SELECT} WHERE refresh_token = ? ORDER BY LENGTH(id), id`,
+  user_name: `${SELECT} WHERE user_name = ?`,
+  access_token: `${SELECT} WHERE access_token = ?`,
+  grant_token: `${SELECT} WHERE grant_token = ?`,
+  refresh_token: `${SELECT} WHERE refresh_token = ?`,
 } as const;
 
 /** Inside a save, rows are read with a lock, so a writer outside our lock cannot slip in. */
