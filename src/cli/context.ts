@@ -9,7 +9,7 @@ import {
   type ZohoEnvironment,
 } from '../oauth/data-centres.js';
 import { openStore } from '../store/open-store.js';
-import { redactStoreUrl } from '../store/store-url.js';
+import { parseStoreUrl, pathAndQuery, redactStoreUrl } from '../store/store-url.js';
 import type { TokenStore } from '../store/token-store.js';
 import type { OAuthToken } from '../token/oauth-token.js';
 import { UsageError } from './errors.js';
@@ -70,6 +70,20 @@ export class CliContext {
     this.logger.debug('opening store', { store: this.storeName });
     this.#store = await openStore(this.options.store, { logger: this.logger });
     return this.#store;
+  }
+
+  /**
+   * Refuses, before anything is used up (a grant code works once), a store that ends with this
+   * process, for a command whose token must outlive it.
+   */
+  requireLastingStore(command: string): void {
+    if (!isInMemory(this.options.store)) return;
+
+    throw new ZohoTokensError(
+      'ERR_STORE_URL',
+      `${command} would keep the token in ${this.storeName}, which is gone when the command ` +
+        'ends: pass a lasting --store, e.g. sqlite:zohooauth.db',
+    );
   }
 
   /** The stored token with this id, or a typed error naming the id. */
@@ -156,6 +170,14 @@ function cliLogger(verbose: boolean): Logger {
   return lineLogger('debug', (line) => {
     process.stderr.write(`zoho-tokens: ${line}\n`);
   });
+}
+
+/** `memory:` and `sqlite::memory:` (also behind `encrypted+`) keep nothing after the process. */
+function isInMemory(url: string): boolean {
+  const { scheme, inner } = parseStoreUrl(url);
+  return (
+    scheme === 'memory' || (scheme === 'sqlite' && pathAndQuery(inner, scheme).path === ':memory:')
+  );
 }
 
 /**

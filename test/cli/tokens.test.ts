@@ -77,6 +77,39 @@ describe('zoho-tokens login', () => {
     expect((await storedTokens(dbPath)).map((t) => t.userSignature)).toEqual(['hedy']);
   });
 
+  it('says the token is already stored for a grant code it exchanged before', async () => {
+    const code = await zoho.admin.mintGrantCode('grace@example.com');
+    await cli('login', '--grant-code', code);
+    const before = (await zoho.admin.stats()).token_requests.authorization_code;
+
+    const again = await cli('login', '--grant-code', code);
+
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      /^found token 1 for grace@example\.com:\d+ in sqlite:.* \(already stored for this grant code; not exchanged\)\n/,
+    );
+    expect(again.stdout).not.toContain('stored token');
+    expect((await zoho.admin.stats()).token_requests.authorization_code).toBe(before);
+    expect(await storedTokens(dbPath)).toHaveLength(1);
+  });
+
+  it('refuses to log in into a store that ends with the command, keeping the code', async () => {
+    const code = await zoho.admin.mintGrantCode('grace@example.com');
+
+    const memory = await cli('--store', 'memory:', 'login', '--grant-code', code);
+    const sqliteMemory = await cli('--store', 'sqlite::memory:', 'login', '--grant-code', code);
+    const lasting = await cli('login', '--grant-code', code);
+
+    for (const refused of [memory, sqliteMemory]) {
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^zoho-tokens: login would keep the token in .*memory:, which is gone when the command ends: pass a lasting --store, e\.g\. sqlite:zohooauth\.db \[ERR_STORE_URL\]\n$/,
+      );
+    }
+    expect(lasting.code).toBe(0);
+    expect(lasting.stdout).toMatch(/^stored token 1 for grace@example\.com/);
+  });
+
   it('refuses to log in without client credentials, as a usage error', async () => {
     const { ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ...withoutClient } = env;
 

@@ -1,8 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import type { OAuthToken } from '../../token/oauth-token.js';
 import { addClientOptions, type CliContext, type ClientOptions, withContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples, print, printJson, tokenDetails, tokenRecord } from '../output.js';
 import { BROWSER_SCOPES, browserGrant } from './login-browser.js';
+
+const ALREADY_STORED = ' (already stored for this grant code; not exchanged)';
 
 interface LoginOptions extends ClientOptions {
   grantCode?: string;
@@ -42,6 +45,14 @@ async function login(context: CliContext, _args: string[], options: LoginOptions
   if ((options.grantCode === undefined) === (options.browser !== true)) {
     throw new UsageError('login needs either --grant-code CODE or --browser');
   }
+  context.requireLastingStore('login');
+
+  // The manager would hand back the token already stored for this code without a word; the
+  // user should know no exchange happened (a code works once, so no new token can come of it).
+  if (options.grantCode !== undefined) {
+    const stored = await (await context.store()).findToken({ grantToken: options.grantCode });
+    if (stored !== null) return report(context, stored, 'found', ALREADY_STORED);
+  }
 
   const grant =
     options.browser === true
@@ -53,12 +64,18 @@ async function login(context: CliContext, _args: string[], options: LoginOptions
     userSignature: options.user,
     environment: grant.environment,
   });
-  if (context.json) return printJson(tokenRecord(token));
+  report(context, token, 'stored');
+}
 
-  print(
-    `stored token ${token.id} for ${token.userSignature ?? 'an unknown user'} ` +
-      `in ${context.storeName}`,
-  );
+/** `stored token 1 for ada@example.com:7000001 in sqlite:zohooauth.db`, then the token. */
+function report(context: CliContext, token: OAuthToken, verb: string, note = ''): void {
+  if (context.json) {
+    printJson(tokenRecord(token));
+    return;
+  }
+
+  const user = token.userSignature ?? 'an unknown user';
+  print(`${verb} token ${token.id} for ${user} in ${context.storeName}${note}`);
   print(tokenDetails(token, Date.now()));
 }
 
