@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ZohoTokensError } from '../../errors.js';
 import { type FileIdentity, identityOf } from './file-snapshot.js';
 
 /** Token files hold secrets: only their owner may read them. */
@@ -13,6 +15,9 @@ export const FILE_MODE = 0o600;
  *
  * `isUnchanged` is asked just before the rename; when it says no, nothing is replaced and the
  * result is `null`. Otherwise it resolves to the identity of the file written.
+ *
+ * A file this process may not write is refused with `ERR_STORE_UNAVAILABLE`, although the rename
+ * would succeed in a writable folder (see {@link assertWritable}).
  */
 export async function replaceFile(
   path: string,
@@ -20,6 +25,7 @@ export async function replaceFile(
   isUnchanged: () => boolean,
 ): Promise<FileIdentity | null> {
   const target = await resolveTarget(path);
+  await assertWritable(target, path);
   const temporary = join(
     dirname(target),
     `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
@@ -39,6 +45,27 @@ export async function replaceFile(
       // The write failed already; a temporary file that cannot be removed changes nothing.
     });
     throw error;
+  }
+}
+
+/**
+ * A rename needs only the folder to be writable, so it would replace a token file that was made
+ * read-only (chmod 444) or belongs to another user, and give it our mode. Such a file is a choice
+ * to respect: the write fails instead. Root may write any file, so for root nothing is refused.
+ */
+async function assertWritable(target: string, path: string): Promise<void> {
+  try {
+    await access(target, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
+
+    throw new ZohoTokensError(
+      'ERR_STORE_UNAVAILABLE',
+      `token file ${path} is read-only for this process; nothing written`,
+      { cause: error },
+    );
   }
 }
 

@@ -72,6 +72,8 @@ const REPLACED_RETRIES = 3;
  * - looks tokens up in O(1) from in-memory indexes, checking the file's identity with one
  *   `stat` per call and re-reading it when another process (or the official SDK) wrote it;
  * - refuses a torn or garbled file with `ERR_STORE_CORRUPT` and never overwrites it;
+ * - refuses to write a file this process may not write (chmod 444, another user's file) with
+ *   `ERR_STORE_UNAVAILABLE`, though a rename in a writable folder could replace it;
  * - offers cross-process leases (`acquireLease`) as lock files next to the token file.
  *
  * Writes issued together in one process share one lock and one file replace.

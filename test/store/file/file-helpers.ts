@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,9 +40,27 @@ export interface Worker {
   exited: Promise<number | null>;
 }
 
-export function startWorker(args: string[]): Worker {
+/** Who a worker runs as: this process's user, or another one (this process must be root). */
+export interface WorkerUser {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * A user without root's power to write any file, to run a worker as: `nobody` when this process
+ * is root, else this process's own user (`undefined`).
+ */
+export function nonRootUser(): WorkerUser | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'nobody'], { encoding: 'utf8' }));
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+export function startWorker(args: string[], user?: WorkerUser): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...user,
   });
   const lines: string[] = [];
   let stderr = '';
@@ -83,8 +101,8 @@ export function startWorker(args: string[]): Worker {
 }
 
 /** Runs a worker to its end; resolves to its output lines, rejects when it fails. */
-export async function runWorker(args: string[]): Promise<string[]> {
-  const worker = startWorker(args);
+export async function runWorker(args: string[], user?: WorkerUser): Promise<string[]> {
+  const worker = startWorker(args, user);
   let stderr = '';
   worker.child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');

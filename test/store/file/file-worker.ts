@@ -75,9 +75,26 @@ async function raceLease(key: string, ttlMs: number, waitMs: number): Promise<vo
   console.log(lease === null ? 'none' : 'got');
 }
 
+/** Tries one write and reports `ok`, or the error's code and message. */
+async function tryWrite(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+    console.log('ok');
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    console.log(`${code ?? 'no-code'} ${message}`);
+  }
+}
+
 async function main(): Promise<void> {
   if (command === 'save-users') return saveUsers(args[0]!, Number(args[1]));
   if (command === 'save-user') return saveUser(args[0]!, args[1]!);
+  if (command === 'try-delete') return tryWrite(() => store.deleteToken(args[0]!));
+  if (command === 'try-save') {
+    return tryWrite(() =>
+      store.saveToken(new OAuthToken({ userSignature: args[0]!, refreshToken: 'r' })),
+    );
+  }
   if (command === 'churn') return churn(Number(args[0]));
   if (command === 'hold-lease') return holdLease(args[0]!, Number(args[1]));
   if (command === 'race-lease') return raceLease(args[0]!, Number(args[1]), Number(args[2]));
