@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { ZohoTokensError } from '../../errors.js';
@@ -7,7 +8,7 @@ import {
   migrateTokens,
 } from '../../migrate/migrate.js';
 import { openStore } from '../../store/open-store.js';
-import { redactStoreUrl } from '../../store/store-url.js';
+import { parseStoreUrl, pathAndQuery, redactStoreUrl } from '../../store/store-url.js';
 import type { TokenStore } from '../../store/token-store.js';
 import { examples, print, printJson } from '../output.js';
 
@@ -47,6 +48,7 @@ export function migrateCommand(program: Command): void {
  * that does not verify prints its report, then fails with `ERR_MIGRATION_UNVERIFIED`.
  */
 export async function runMigrateCommand(options: MigrateCommandOptions): Promise<MigrationReport> {
+  requireExistingSource(options.from);
   const from = await openStore(options.from);
   let to: TokenStore | null = null;
   try {
@@ -60,12 +62,25 @@ export async function runMigrateCommand(options: MigrateCommandOptions): Promise
     }).finally(progress.stop);
 
     printReport(report, options);
-    if (!report.dryRun && !report.verified) throw unverified(report);
+    if (!report.dryRun && !report.verified) throw unverified(report, redactStoreUrl(options.to));
     return report;
   } finally {
     await from.close?.();
     await to?.close?.();
   }
+}
+
+/**
+ * Opening a SQLite or file store creates its file: a mistyped source would be created empty and
+ * "migrate" nothing, verified. So a source file must exist before anything is opened.
+ */
+function requireExistingSource(url: string): void {
+  const { scheme, inner } = parseStoreUrl(url);
+  if (scheme !== 'sqlite' && scheme !== 'file') return;
+
+  const { path } = pathAndQuery(inner, scheme);
+  if (path === ':memory:' || existsSync(path)) return;
+  throw new ZohoTokensError('ERR_STORE_URL', `source ${redactStoreUrl(url)} does not exist`);
 }
 
 function printReport(report: MigrationReport, options: MigrateCommandOptions): void {
@@ -108,13 +123,31 @@ function reportRecord(report: MigrationReport, from: string, to: string) {
   };
 }
 
-function unverified(report: MigrationReport): ZohoTokensError {
-  const ids = report.mismatched.length > 0 ? `ids ${report.mismatched.join(', ')}` : 'counts';
+/** What to do about a copy that does not verify: only a mismatch is mended by another run. */
+function unverified(report: MigrationReport, to: string): ZohoTokensError {
+  if (report.mismatched.length > 0 || report.extra.length === 0) {
+    const ids = report.mismatched.length > 0 ? `ids ${listed(report.mismatched)}` : 'counts';
+    return new ZohoTokensError(
+      'ERR_MIGRATION_UNVERIFIED',
+      `the target does not hold what the source holds (${ids} differ); run migrate again, or ` +
+        'check that the target store keeps every field',
+    );
+  }
+
+  // Every source token arrived; migrate never deletes, so running it again changes nothing.
+  const count = report.extra.length;
   return new ZohoTokensError(
     'ERR_MIGRATION_UNVERIFIED',
-    `the target does not hold what the source holds (${ids} differ); run migrate again, or ` +
-      'check that the target store keeps every field',
+    `every token was copied, but the target holds ${count} token${count === 1 ? '' : 's'} the ` +
+      `source doesn't have (ids ${listed(report.extra)}): migrate never deletes them; remove ` +
+      `them with zoho-tokens delete ID --store ${to}, or migrate into an empty store`,
   );
+}
+
+/** Up to ten ids, then how many more. */
+function listed(ids: readonly string[]): string {
+  const shown = ids.slice(0, 10).join(', ');
+  return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
 }
 
 interface ProgressReporter {
