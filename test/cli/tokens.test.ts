@@ -301,6 +301,28 @@ describe('zoho-tokens api', () => {
     expect(JSON.parse(byId.stdout).users[0].email).toBe('ada@example.com');
   });
 
+  it('refuses an invalid method or a body with GET as a usage error, before any request', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+    const before = (await zoho.admin.stats()).api_calls;
+
+    const spaced = await cli('api', '/crm/v8/org', '--method', 'GE T');
+    const getBody = await cli('api', '/crm/v8/org', '-X', 'GET', '--data', '{}');
+    const headBody = await cli('api', '/crm/v8/org', '-X', 'head', '-d', '{}');
+
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toBe(
+      'zoho-tokens: --method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ' +
+        'not "GE T" [ERR_USAGE]\n',
+    );
+    expect(getBody.code).toBe(2);
+    expect(getBody.stderr).toBe(
+      'zoho-tokens: --data cannot be sent with GET; use -X POST, PUT or PATCH [ERR_USAGE]\n',
+    );
+    expect(headBody.code).toBe(2);
+    expect(headBody.stderr).toMatch(/^zoho-tokens: --data cannot be sent with HEAD; .*\n$/);
+    expect((await zoho.admin.stats()).api_calls).toBe(before);
+  });
+
   it('prints the error body and exits 1 when the CRM answers an error', async () => {
     await loggedIn(zoho, dbPath, 'ada@example.com');
 

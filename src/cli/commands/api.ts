@@ -22,20 +22,20 @@ export function apiCommand(program: Command): void {
     .option('--user <name>', 'the token of this user (as in list)')
     .addOption(new Option('--id <id>', 'the token with this id').conflicts('user'))
     .option('-X, --method <method>', 'HTTP method (default GET, or POST with --data)')
-    .option('-d, --data <json>', 'a JSON request body')
+    .option('-d, --data <json>', 'a JSON request body (with POST, PUT, PATCH or DELETE)')
     .addHelpText(
       'after',
       examples(
         "zoho-tokens api '/crm/v8/users?type=CurrentUser'",
         "zoho-tokens api '/crm/v8/Leads?fields=Last_Name,Company' --user ada@example.com:7000001",
-        'zoho-tokens api /crm/v8/Leads --id 2 --data \'{"data":[{"Last_Name":"Lovelace"}]}\'',
+        'zoho-tokens api /crm/v8/org --id 2 --json',
       ),
     );
   addClientOptions(command, '(only for tokens stored without them)');
   command.action(
     withContext<ApiOptions>(async (context, [path], options) => {
-      const token = context.checkReachable(await chooseToken(await context.store(), options));
       const init = requestInit(options);
+      const token = context.checkReachable(await chooseToken(await context.store(), options));
       context.logger.debug('crm request', { method: init.method, path: pathOnly(path!) });
       const response = await (await context.manager(options)).fetch({ id: token.id! }, path!, init);
       const body = await response.text();
@@ -72,10 +72,21 @@ async function namedToken(store: TokenStore, options: ApiOptions): Promise<OAuth
   throw new ZohoTokensError('ERR_TOKEN_NOT_FOUND', `no stored token with ${which} (see list)`);
 }
 
+/** The methods the CRM API uses, and the two that say nothing of a body to a server. */
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+const BODYLESS = ['GET', 'HEAD'];
+
+/** Checked before any request: a mistyped method or a body on GET is the caller's mistake. */
 function requestInit(options: ApiOptions): RequestInit {
   const method = (options.method ?? (options.data === undefined ? 'GET' : 'POST')).toUpperCase();
+  if (!METHODS.includes(method)) {
+    throw new UsageError(`--method must be one of ${METHODS.join(', ')}, not "${options.method}"`);
+  }
   if (options.data === undefined) return { method };
 
+  if (BODYLESS.includes(method)) {
+    throw new UsageError(`--data cannot be sent with ${method}; use -X POST, PUT or PATCH`);
+  }
   try {
     JSON.parse(options.data);
   } catch {
