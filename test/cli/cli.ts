@@ -41,6 +41,29 @@ export function runCli(args: string[], run: CliRun = {}): Promise<CliResult> {
   return collect(child);
 }
 
+/**
+ * Runs `zoho-tokens ARGS` on a pseudo-terminal (util-linux `script`), as a user at a prompt,
+ * typing `input`. stdout and stderr arrive together, as on a terminal.
+ */
+export function runCliOnTerminal(
+  args: string[],
+  input: string,
+  run: CliRun = {},
+): Promise<CliResult> {
+  const command = [process.execPath, '--import', TSX, MAIN, ...args].map(shellWord).join(' ');
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    cwd: run.cwd ?? ROOT,
+    env: { ...cleanEnv(), ...run.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin.end(input);
+  return collect(child);
+}
+
+function shellWord(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
 /** Starts `zoho-tokens ARGS` and hands back the process, for commands that keep running. */
 export function startCli(args: string[], run: CliRun = {}) {
   return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {

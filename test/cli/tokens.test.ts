@@ -7,6 +7,7 @@ import {
   emulatorEnv,
   loggedIn,
   runCli,
+  runCliOnTerminal,
   secretsOf,
   storedTokens,
   tempFolder,
@@ -258,6 +259,27 @@ describe('zoho-tokens refresh, revoke, delete, purge', () => {
     expect(kept).toHaveLength(2);
     expect(purged.code).toBe(0);
     expect(purged.stdout.trim()).toBe(`deleted 2 tokens from sqlite:${dbPath}`);
+    expect(await storedTokens(dbPath)).toEqual([]);
+  });
+});
+
+describe('zoho-tokens purge on a terminal', () => {
+  it('deletes nothing and exits 1 when the user declines, and deletes on yes', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+    await loggedIn(zoho, dbPath, 'alan@example.com');
+
+    const declined = await runCliOnTerminal(['purge'], 'n\n', { env, cwd: folder.path });
+    const kept = await storedTokens(dbPath);
+    const accepted = await runCliOnTerminal(['purge'], 'y\n', { env, cwd: folder.path });
+
+    expect(declined.code).toBe(1);
+    expect(declined.stdout).toContain(`delete all 2 tokens in sqlite:${dbPath}? [y/N]`);
+    expect(declined.stdout).toMatch(
+      /^zoho-tokens: purge cancelled; nothing deleted \[ERR_CANCELLED\]\r?$/m,
+    );
+    expect(kept).toHaveLength(2);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain('deleted 2 tokens');
     expect(await storedTokens(dbPath)).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { ZohoTokensError } from '../../errors.js';
 import { type CliContext, withContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples, print, printJson } from '../output.js';
@@ -20,7 +21,7 @@ export function purgeCommand(program: Command): void {
         const store = await context.store();
         const count = (await store.getTokens()).length;
         if (options.yes !== true && !(await confirmed(context, count))) {
-          return print('nothing deleted');
+          throw new ZohoTokensError('ERR_CANCELLED', 'purge cancelled; nothing deleted');
         }
 
         await store.deleteTokens();
