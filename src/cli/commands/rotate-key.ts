@@ -30,7 +30,9 @@ export function rotateKeyCommand(program: Command): void {
         }
 
         const result = await rotateKeys(store);
-        if (context.json) return printJson(result);
+        if (context.json) {
+          return printJson({ rotated: result.rotated, total: result.total, key_id: result.keyId });
+        }
         print(`re-encrypted ${result.rotated} of ${result.total} tokens under key ${result.keyId}`);
       }),
     );

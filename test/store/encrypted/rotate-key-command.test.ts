@@ -59,7 +59,7 @@ describe('zoho-tokens rotate-key', () => {
     process.env.ZOHO_TOKENS_KEYS = `${K2},${K1}`;
 
     const json = await run(['rotate-key', '--json', '--store', `encrypted+sqlite:${path}`]);
-    expect(JSON.parse(json)).toEqual({ rotated: 2, total: 2, keyId: 'k2' });
+    expect(JSON.parse(json)).toEqual({ rotated: 2, total: 2, key_id: 'k2' });
 
     const sqlite = new SqliteStore({ path });
     const rows = await sqlite.getTokens();
