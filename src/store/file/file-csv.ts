@@ -1,10 +1,12 @@
 import { CsvError, type Options, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { ZohoTokensError } from '../../errors.js';
+import { parseExpiry } from '../../token/expiry.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
 import {
   EXTRA_COLUMNS,
   OFFICIAL_COLUMNS,
+  parseState,
   rowValues,
   type TokenRow,
   tokenFromRow,
@@ -50,6 +52,28 @@ const PROBLEMS: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a row is too long',
 };
 
+/** Where a value sits that could not be read and reads as absent: never the value itself. */
+export interface UnreadableValue {
+  /** The line of the file, from 1. */
+  line: number;
+  /** The column, from 1. */
+  column: number;
+  /** The column's name in the file's header (or ours, past its end). */
+  name: string;
+}
+
+/** The tokens of a file, and the values in it that read as absent because they were garbled. */
+export interface TokenFile {
+  tokens: OAuthToken[];
+  unreadable: UnreadableValue[];
+}
+
+// The columns whose text has a form: expiry_time, version, state. A value of the wrong form
+// would read as absent without a word, so the reader reports where it is.
+const EXPIRY_AT = OFFICIAL_COLUMNS.indexOf('expiry_time');
+const VERSION_AT = OFFICIAL_COLUMNS.length;
+const STATE_AT = OFFICIAL_COLUMNS.length + 1;
+
 interface ParsedRecord {
   record: string[];
   info: { bytes: number };
@@ -62,10 +86,12 @@ interface ParsedRecord {
  * holds no tokens.
  *
  * A file that is cut short or garbled is refused with `ERR_STORE_CORRUPT` naming the line,
- * rather than read as fewer tokens than it holds.
+ * rather than read as fewer tokens than it holds. A single value of the wrong form (an
+ * `expiry_time` that is no number of milliseconds, a garbled `version` or `state`) does not cost
+ * the token: it reads as absent, and `unreadable` says where it is.
  */
-export function parseTokenFile(bytes: Buffer, path: string): OAuthToken[] {
-  if (isBlank(bytes)) return [];
+export function parseTokenFile(bytes: Buffer, path: string): TokenFile {
+  if (isBlank(bytes)) return { tokens: [], unreadable: [] };
 
   const records = parseRecords(bytes, path);
   const header = records[0]!.record;
@@ -74,14 +100,39 @@ export function parseTokenFile(bytes: Buffer, path: string): OAuthToken[] {
   }
 
   const width = header.length === LEGACY_WIDTH ? LEGACY_WIDTH : OFFICIAL_COLUMNS.length;
-  return records.slice(1).map((parsed, index) => {
+  const unreadable: UnreadableValue[] = [];
+  const tokens = records.slice(1).map((parsed, index) => {
     const { record } = parsed;
+    const line = () => lineAt(bytes, records[index]!.info.bytes);
     if (record.length < width) {
-      const line = lineAt(bytes, records[index]!.info.bytes);
-      throw corrupt(path, line, `the row has ${record.length} of ${width} values`);
+      throw corrupt(path, line(), `the row has ${record.length} of ${width} values`);
+    }
+
+    for (const at of unreadableColumns(record)) {
+      unreadable.push({ line: line(), column: at + 1, name: header[at] ?? FILE_HEADER[at]! });
     }
     return tokenFromRow(rowOf(record));
   });
+
+  return { tokens, unreadable };
+}
+
+/**
+ * The positions in a record whose value is there but reads as absent. The `NaN` the official
+ * TypeScript SDK writes for a response without `expires_in` is its own way to say "unknown",
+ * not a garbled value.
+ */
+function unreadableColumns(record: readonly string[]): number[] {
+  const present = (at: number) => record[at] !== undefined && record[at] !== '';
+  const positions: number[] = [];
+  const expiry = record[EXPIRY_AT];
+  if (present(EXPIRY_AT) && expiry !== 'NaN' && parseExpiry(expiry) === null) {
+    positions.push(EXPIRY_AT);
+  }
+  if (present(VERSION_AT) && !isVersion(Number(record[VERSION_AT]))) positions.push(VERSION_AT);
+  if (present(STATE_AT) && parseState(record[STATE_AT]) === null) positions.push(STATE_AT);
+
+  return positions;
 }
 
 /**
@@ -117,6 +168,10 @@ function parseRecords(bytes: Buffer, path: string): ParsedRecord[] {
     const problem = PROBLEMS[error.code] ?? 'the text is not valid CSV';
     throw corrupt(path, lineAt(bytes, parsedUpTo), problem, new Error(error.code));
   }
+}
+
+function isVersion(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
 }
 
 function rowOf(record: readonly string[]): TokenRow {

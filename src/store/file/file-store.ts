@@ -7,7 +7,7 @@ import type { OAuthToken } from '../../token/oauth-token.js';
 import { matchKeyOf } from '../matching.js';
 import { nextId, planSave } from '../save-plan.js';
 import type { Lease, LeaseOptions, TokenQuery, TokenStore } from '../token-store.js';
-import { formatTokenFile, parseTokenFile } from './file-csv.js';
+import { formatTokenFile, parseTokenFile, type TokenFile } from './file-csv.js';
 import { acquireFileLease } from './file-lease.js';
 import { type HeldLock, withFileLock } from './file-lock.js';
 import { replaceFile } from './file-replace.js';
@@ -209,13 +209,25 @@ export class FileStore implements TokenStore {
     }
   }
 
+  /** Parses a version of the file this process has not read before (so warns once per version). */
   #parse(bytes: Buffer): Pick<Snapshot, 'bytes' | 'table' | 'error'> {
+    let file: TokenFile;
     try {
-      return { bytes, table: new TokenTable(parseTokenFile(bytes, this.path)), error: null };
+      file = parseTokenFile(bytes, this.path);
     } catch (error) {
       if (!(error instanceof ZohoTokensError)) throw error;
       return { bytes, table: null, error };
     }
+
+    if (file.unreadable.length > 0) {
+      this.#logger.warn('token file has values that read as absent', {
+        path: this.path,
+        values: file.unreadable.map(
+          ({ line, column, name }) => `line ${line} column ${column} (${name})`,
+        ),
+      });
+    }
+    return { bytes, table: new TokenTable(file.tokens), error: null };
   }
 
   #enqueue(write: Write): Promise<OAuthToken | null> {
