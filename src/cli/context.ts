@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { ZohoTokensError } from '../errors.js';
 import { type Logger, lineLogger, silentLogger } from '../logger.js';
 import { TokenManager } from '../manager/token-manager.js';
@@ -25,13 +25,9 @@ export interface GlobalOptions {
   apiUrl?: string;
   json?: boolean;
   verbose?: boolean;
-}
-
-/** The app's credentials, from `--client-id`/`--client-secret` or `ZOHO_CLIENT_*`. */
-export interface ClientOptions {
+  /** The app's credentials: needed by `login`, and for tokens stored without them. */
   clientId?: string;
   clientSecret?: string;
-  redirectUrl?: string;
 }
 
 /**
@@ -111,9 +107,12 @@ export class CliContext {
     );
   }
 
-  /** A manager over the store; `client` is needed only for tokens without stored credentials. */
-  async manager(client: ClientOptions = {}): Promise<TokenManager> {
-    const { clientId, clientSecret, redirectUrl } = client;
+  /**
+   * A manager over the store, with the app's credentials when both are given (a stored token
+   * brings its own); `redirectUrl` is the one a grant code was issued for.
+   */
+  async manager(redirectUrl?: string): Promise<TokenManager> {
+    const { clientId, clientSecret } = this.options;
     return new TokenManager({
       store: await this.store(),
       environment: this.environment,
@@ -127,19 +126,6 @@ export class CliContext {
     this.#store = null;
     await store?.close?.();
   }
-}
-
-/** Adds `--client-id` and `--client-secret` (also `ZOHO_CLIENT_ID`, `ZOHO_CLIENT_SECRET`). */
-export function addClientOptions(command: Command, purpose: string): Command {
-  return command
-    .addOption(
-      new Option('--client-id <id>', `the app's client id ${purpose}`).env('ZOHO_CLIENT_ID'),
-    )
-    .addOption(
-      new Option('--client-secret <secret>', `the app's client secret ${purpose}`).env(
-        'ZOHO_CLIENT_SECRET',
-      ),
-    );
 }
 
 /**

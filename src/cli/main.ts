@@ -62,6 +62,17 @@ export function buildProgram(): Command {
         'ZOHO_API_URL',
       ),
     )
+    .addOption(
+      new Option(
+        '--client-id <id>',
+        "the app's client id: for login, and tokens stored without one",
+      ).env('ZOHO_CLIENT_ID'),
+    )
+    .addOption(
+      new Option('--client-secret <secret>', "the app's client secret, likewise").env(
+        'ZOHO_CLIENT_SECRET',
+      ),
+    )
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'debug lines on stderr (never secrets)')
     .version(packageJson.version, '-V, --version', 'print the version of zoho-tokens')
@@ -75,6 +86,8 @@ export function buildProgram(): Command {
       ),
     )
     .addHelpText('after', '\nEach command has its own examples: zoho-tokens <command> --help')
+    // A command's help also lists these options: --client-id is what `login` needs most.
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
     .exitOverride()
     // Commander's own error text is replaced by our one-line form in run().

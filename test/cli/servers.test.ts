@@ -59,6 +59,21 @@ describe('zoho-tokens emulator', () => {
   });
 });
 
+describe('zoho-tokens emulator and the app credentials', () => {
+  it('never registers, or prints, a client from ZOHO_CLIENT_ID/SECRET', async () => {
+    const env = { ZOHO_CLIENT_ID: '1000.REALAPP', ZOHO_CLIENT_SECRET: 'a-real-secret-0123456789' };
+    const child = startCli(['emulator'], { env });
+    const result = collect(child);
+    const [line] = await firstMatch(child.stdout, /^.*\n/);
+    child.kill('SIGTERM');
+    const { code, stderr } = await result;
+
+    expect(code).toBe(0);
+    expect(JSON.parse(line).client_id).not.toBe(env.ZOHO_CLIENT_ID);
+    expect(line + stderr).not.toContain(env.ZOHO_CLIENT_SECRET);
+  });
+});
+
 describe('zoho-tokens emulator --state', () => {
   it('comes back on the same port with the same users', async () => {
     const state = join(folder.path, 'emulator.json');

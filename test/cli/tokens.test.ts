@@ -78,6 +78,17 @@ describe('zoho-tokens login', () => {
     expect((await storedTokens(dbPath)).map((t) => t.userSignature)).toEqual(['hedy']);
   });
 
+  it('takes the credentials as global options, before the command', async () => {
+    const code = await zoho.admin.mintGrantCode('hedy@example.com');
+    const { ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ...withoutClient } = env;
+    const flags = ['--client-id', ZOHO_CLIENT_ID!, '--client-secret', ZOHO_CLIENT_SECRET!];
+
+    const result = await runCli([...flags, 'login', '--grant-code', code], { env: withoutClient });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^stored token 1 for hedy@example\.com:\d+/);
+  });
+
   it('says the token is already stored for a grant code it exchanged before', async () => {
     const code = await zoho.admin.mintGrantCode('grace@example.com');
     await cli('login', '--grant-code', code);
@@ -430,7 +441,8 @@ describe('errors and help', () => {
     for (const command of [...commands, 'api', 'emulator', 'migrate', 'verify-store']) {
       expect(main.stdout).toMatch(new RegExp(`^  ${command} .*\\w`, 'm'));
     }
-    for (const variable of ['ZOHO_TOKEN_STORE', 'ZOHO_DC', 'ZOHO_ACCOUNTS_URL', 'ZOHO_API_URL']) {
+    const variables = ['ZOHO_TOKEN_STORE', 'ZOHO_DC', 'ZOHO_ACCOUNTS_URL', 'ZOHO_API_URL'];
+    for (const variable of [...variables, 'ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET']) {
       expect(main.stdout).toContain(variable);
     }
     expect(main.stdout).toContain('Examples:');

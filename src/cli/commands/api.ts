@@ -2,11 +2,11 @@ import { type Command, Option } from 'commander';
 import { ZohoTokensError } from '../../errors.js';
 import type { TokenStore } from '../../store/token-store.js';
 import type { OAuthToken } from '../../token/oauth-token.js';
-import { addClientOptions, type ClientOptions, withContext } from '../context.js';
+import { withContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples, print } from '../output.js';
 
-interface ApiOptions extends ClientOptions {
+interface ApiOptions {
   user?: string;
   id?: string;
   method?: string;
@@ -15,7 +15,7 @@ interface ApiOptions extends ClientOptions {
 
 /** `api PATH`: an authorised CRM call, refreshing the token as needed; prints the body. */
 export function apiCommand(program: Command): void {
-  const command = program
+  program
     .command('api')
     .description('call the CRM API with a stored token (refreshed as needed); prints the body')
     .argument('<path>', 'a path below the API domain, e.g. /crm/v8/users?type=CurrentUser')
@@ -30,19 +30,18 @@ export function apiCommand(program: Command): void {
         "zoho-tokens api '/crm/v8/Leads?fields=Last_Name,Company' --user ada@example.com:7000001",
         'zoho-tokens api /crm/v8/org --id 2 --json',
       ),
+    )
+    .action(
+      withContext<ApiOptions>(async (context, [path], options) => {
+        const init = requestInit(options);
+        const token = context.checkReachable(await chooseToken(await context.store(), options));
+        context.logger.debug('crm request', { method: init.method, path: pathOnly(path!) });
+        const response = await (await context.manager()).fetch({ id: token.id! }, path!, init);
+        const body = await response.text();
+        if (body !== '') print(context.json ? body : pretty(body));
+        if (!response.ok) throw apiError(response.status, body);
+      }),
     );
-  addClientOptions(command, '(only for tokens stored without them)');
-  command.action(
-    withContext<ApiOptions>(async (context, [path], options) => {
-      const init = requestInit(options);
-      const token = context.checkReachable(await chooseToken(await context.store(), options));
-      context.logger.debug('crm request', { method: init.method, path: pathOnly(path!) });
-      const response = await (await context.manager(options)).fetch({ id: token.id! }, path!, init);
-      const body = await response.text();
-      if (body !== '') print(context.json ? body : pretty(body));
-      if (!response.ok) throw apiError(response.status, body);
-    }),
-  );
 }
 
 /** `--id`, `--user`, or the only stored token; with several, the error lists them. */

@@ -1,12 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type EmulatorOptions, emulatorInfoLine, startEmulator } from '../../emulator/index.js';
+import type { GlobalOptions } from '../context.js';
 import { examples, print } from '../output.js';
 
 interface EmulatorCommandOptions {
   port?: number;
   accessTokenTtlS?: number;
-  clientId?: string;
-  clientSecret?: string;
   autoApprove?: boolean;
   state?: string;
 }
@@ -20,8 +19,6 @@ export function emulatorCommand(program: Command): void {
     )
     .option('-p, --port <n>', 'port to listen on (default: a free one)', portNumber)
     .option('--access-token-ttl-s <n>', 'access token lifetime in seconds (default 3600)', positive)
-    .option('--client-id <id>', 'client id to register (default: the emulator client)')
-    .option('--client-secret <secret>', 'client secret to register (default: the emulator one)')
     .option('--auto-approve', 'skip the consent page: /oauth/v2/auth redirects at once')
     .option('--state <file>', 'keep clients, users and tokens in this file across restarts')
     .addHelpText(
@@ -30,25 +27,40 @@ export function emulatorCommand(program: Command): void {
         'zoho-tokens emulator --port 4010',
         'zoho-tokens emulator --access-token-ttl-s 60 --auto-approve &',
         'zoho-tokens emulator --state zohooauth.emulator.json   # same port and tokens next time',
+        'zoho-tokens emulator --client-id 1000.MYAPP --client-secret s3cret   # register this client',
       ),
     )
-    .action(async (options: EmulatorCommandOptions) => {
-      const running = await startEmulator(emulatorOptions(options));
+    .addHelpText(
+      'after',
+      '--client-id and --client-secret, given on the command line, register that client instead' +
+        "\nof the emulator's own; ZOHO_CLIENT_ID/SECRET are not read, so a real secret is never echoed.",
+    )
+    .action(async (options: EmulatorCommandOptions, command: Command) => {
+      const running = await startEmulator(emulatorOptions(options, command));
       print(emulatorInfoLine(running));
       await signalled();
       await running.close();
     });
 }
 
-function emulatorOptions(options: EmulatorCommandOptions): EmulatorOptions {
+function emulatorOptions(options: EmulatorCommandOptions, command: Command): EmulatorOptions {
   return {
     port: options.port,
     accessTokenTtlS: options.accessTokenTtlS,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
+    clientId: fromCommandLine(command, 'clientId'),
+    clientSecret: fromCommandLine(command, 'clientSecret'),
     autoApprove: options.autoApprove,
     statePath: options.state,
   };
+}
+
+/**
+ * The global `--client-id`/`--client-secret` only when typed on this command line: the emulator
+ * prints its client secret on start-up, and must never print a real one from the environment.
+ */
+function fromCommandLine(command: Command, key: 'clientId' | 'clientSecret'): string | undefined {
+  if (command.getOptionValueSourceWithGlobals(key) !== 'cli') return undefined;
+  return command.optsWithGlobals<GlobalOptions>()[key];
 }
 
 /** Resolves on the first SIGINT or SIGTERM (Ctrl-C, `kill`, a test tearing down). */

@@ -1,13 +1,14 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import type { OAuthToken } from '../../token/oauth-token.js';
-import { addClientOptions, type CliContext, type ClientOptions, withContext } from '../context.js';
+import { type CliContext, withContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { examples, print, printJson, tokenDetails, tokenRecord } from '../output.js';
 import { BROWSER_SCOPES, browserGrant } from './login-browser.js';
 
 const ALREADY_STORED = ' (already stored for this grant code; not exchanged)';
 
-interface LoginOptions extends ClientOptions {
+interface LoginOptions {
+  redirectUrl?: string;
   grantCode?: string;
   user?: string;
   browser?: boolean;
@@ -17,7 +18,7 @@ interface LoginOptions extends ClientOptions {
 
 /** `login`: a grant code (Self Client, or the browser flow) exchanged and stored. */
 export function loginCommand(program: Command): void {
-  const command = program
+  program
     .command('login')
     .description('exchange a grant code for a token and store it (or sign in with --browser)')
     .option('--grant-code <code>', "a grant code, e.g. from the API console's Self Client")
@@ -32,13 +33,12 @@ export function loginCommand(program: Command): void {
         'zoho-tokens login --client-id 1000.XXXX --client-secret **** --grant-code 1000.abcd.ef01',
         'zoho-tokens --dc eu login --browser --redirect-url http://127.0.0.1:8765/callback',
       ),
-    );
-  addClientOptions(command, '(from the API console)');
-  command.action(withContext<LoginOptions>(login));
+    )
+    .action(withContext<LoginOptions>(login));
 }
 
 async function login(context: CliContext, _args: string[], options: LoginOptions): Promise<void> {
-  const { clientId, clientSecret } = options;
+  const { clientId, clientSecret } = context.options;
   if (!clientId || !clientSecret) {
     throw new UsageError('login needs --client-id and --client-secret (or ZOHO_CLIENT_ID/SECRET)');
   }
@@ -58,7 +58,7 @@ async function login(context: CliContext, _args: string[], options: LoginOptions
     options.browser === true
       ? await browserGrant(context, { ...options, clientId, timeoutMs: options.timeoutS * 1000 })
       : { code: options.grantCode!, redirectUrl: options.redirectUrl, environment: undefined };
-  const manager = await context.manager(options);
+  const manager = await context.manager(grant.redirectUrl);
   const token = await manager.exchangeGrantCode(grant.code, {
     redirectUrl: grant.redirectUrl,
     userSignature: options.user,
