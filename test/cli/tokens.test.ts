@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { type ZohoFixture, zohoEmulator } from '../support/zoho.js';
 import {
   type CliResult,
@@ -219,6 +220,31 @@ describe('zoho-tokens refresh, revoke, delete, purge', () => {
     await expectNoSecrets(result);
   });
 
+  it('refreshes a token marked needs login (the mark is not trusted) and clears the mark', async () => {
+    const token = await loggedIn(zoho, dbPath, 'ada@example.com');
+    const store = new SqliteStore({ path: dbPath });
+    await store.saveToken(token.with({ state: { kind: 'needs-login', reason: 'invalid_code' } }));
+    await store.close();
+    const before = await refreshCount();
+
+    const result = await cli('refresh', '1');
+
+    expect(result.code).toBe(0);
+    expect(await refreshCount()).toBe(before + 1);
+    expect((await storedTokens(dbPath))[0]!.state).toBeNull();
+  });
+
+  it('fails with ERR_NEEDS_LOGIN when Zoho refuses the refresh, and marks the token', async () => {
+    await loggedIn(zoho, dbPath, 'ada@example.com');
+    await zoho.admin.setFaults({ invalid_code: 1 });
+
+    const result = await cli('refresh', '1').finally(() => zoho.admin.clearFaults());
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^zoho-tokens: .* \[ERR_NEEDS_LOGIN\]\n$/);
+    expect((await storedTokens(dbPath))[0]!.state).toMatchObject({ kind: 'needs-login' });
+  });
+
   it('revokes a token at the emulator and deletes it from the store', async () => {
     await loggedIn(zoho, dbPath, 'ada@example.com');
     const before = (await zoho.admin.stats()).revocations;
@@ -417,6 +443,26 @@ describe('errors and help', () => {
     expect(option.stderr).toBe("zoho-tokens: unknown option '--colour' [ERR_USAGE]\n");
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/^zoho-tokens: unknown command 'lsit'.*\[ERR_USAGE\]\n$/);
+  });
+
+  it('never prints a password from a store URL, even with --verbose', async () => {
+    const urls = [
+      'mysql://root:hunter2@127.0.0.1:1/zt?connectTimeoutMs=500',
+      'postgres://root:hunter2@127.0.0.1:1/zt?connectTimeoutMs=500',
+      'redis://:hunter2@127.0.0.1:1/0?connectTimeoutMs=500',
+      'encrypted+mysql://root:hunter2@127.0.0.1:1/zt',
+      'mysql://root@127.0.0.1:1/zt?password=hunter2',
+    ];
+
+    const results = await Promise.all(
+      urls.map((url) => runCli(['list', '--verbose', '--store', url])),
+    );
+
+    for (const result of results) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('****');
+      expect(result.stdout + result.stderr).not.toContain('hunter2');
+    }
   });
 
   it('prints the version of package.json with --version and -V', async () => {
