@@ -360,6 +360,25 @@ describe('zoho-tokens api', () => {
     expect(JSON.parse(byId.stdout).users[0].email).toBe('ada@example.com');
   });
 
+  it('runs every api example of docs/cli.md against the emulator', async () => {
+    const ada = await loggedIn(zoho, dbPath, 'ada@example.com');
+    const docs = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('### `api PATH`'), docs.indexOf('### `emulator`'));
+    const lines = section.split('\n').filter((line) => line.startsWith('zoho-tokens api '));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+
+    for (const line of lines) {
+      // The documented user is an example: the emulator gives ada her own zgid.
+      const words = line.replace(/ada@example\.com:\d+/, ada.userSignature!).match(/'[^']*'|\S+/g)!;
+      const args = words.slice(1).map((word) => word.replace(/^'(.*)'$/, '$1'));
+
+      const result = await cli(...args);
+
+      expect(result.code, line).toBe(0);
+      expect(() => JSON.parse(result.stdout), line).not.toThrow();
+    }
+  });
+
   it('refuses an invalid method or a body with GET as a usage error, before any request', async () => {
     await loggedIn(zoho, dbPath, 'ada@example.com');
     const before = (await zoho.admin.stats()).api_calls;

@@ -28,7 +28,7 @@ export function apiCommand(program: Command): void {
       examples(
         "zoho-tokens api '/crm/v8/users?type=CurrentUser'",
         "zoho-tokens api '/crm/v8/Leads?fields=Last_Name,Company' --user ada@example.com:7000001",
-        'zoho-tokens api /crm/v8/org --id 2 --json',
+        'zoho-tokens api /crm/v8/org --id 1 --json',
       ),
     )
     .action(
