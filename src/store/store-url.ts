@@ -28,7 +28,8 @@ export function parseStoreUrl(url: string): StoreUrlParts {
  */
 export function redactStoreUrl(url: string): string {
   return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:****@')
+    // Up to the last '@' before the query: a password typed with a raw '@' or '/' is hidden too.
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^?#]*@/i, '$1:****@')
     .replace(/([?&](?:password|passwd|pass|pwd|secret|key|keys|token)=)[^&#]*/gi, '$1****');
 }
 

@@ -7,6 +7,10 @@ describe('store URLs', () => {
 
     expect(shown).toBe('mysql://root:****@db:3306/z?password=****&table=t');
     expect(redactStoreUrl('postgres://db/z?Pwd=s3cret')).not.toContain('s3cret');
+    expect(redactStoreUrl('mysql://root:p@ss@host/db')).toBe('mysql://root:****@host/db');
+    expect(redactStoreUrl('mysql://root:pa/ss@host/db')).toBe('mysql://root:****@host/db');
+    expect(redactStoreUrl('redis://:secret@host:6379/0')).toBe('redis://:****@host:6379/0');
+    expect(redactStoreUrl('mysql://root@host/db')).toBe('mysql://root@host/db');
   });
 
   it('splits the encrypted+ prefix from the store url', () => {
