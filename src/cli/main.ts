@@ -80,7 +80,7 @@ export function buildProgram(): Command {
       'after',
       examples(
         'zoho-tokens demo                      # try it all against the bundled emulator',
-        'zoho-tokens login --client-id 1000.XXXX --client-secret **** --grant-code 1000.abcd.ef01',
+        'zoho-tokens login --client-id 1000.CLIENTID --client-secret **** --grant-code 1000.ab.ef',
         'zoho-tokens list',
         "zoho-tokens api '/crm/v8/users?type=CurrentUser'",
       ),

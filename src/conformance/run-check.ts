@@ -42,7 +42,8 @@ export async function runCheck(
   uncaught.stop();
 
   if (uncaught.errors.length > 0) {
-    const actual = `the store raised an error nothing handled: ${describeError(uncaught.errors[0])}`;
+    const error = describeError(uncaught.errors[0]);
+    const actual = `the store raised an error nothing handled: ${error}`;
     outcome = { status: 'failed', actual, hint: UNCAUGHT_HINT };
   }
   const result = resultOf(check, outcome, Math.round(performance.now() - startedAt));

@@ -46,7 +46,10 @@ export function snapshotState(state: EmulatorState, port: number): SavedState {
   };
 }
 
-/** Checks untrusted JSON read from a state file; throws {@link StateFormatError} naming the bad field. */
+/**
+ * Checks untrusted JSON read from a state file; throws {@link StateFormatError} naming the bad
+ * field.
+ */
 export function parseSavedState(json: unknown): SavedState {
   const root = object(json, 'the top level');
   if (root.format !== STATE_FORMAT) {

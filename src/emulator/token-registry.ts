@@ -144,7 +144,10 @@ export class TokenRegistry {
     return true;
   }
 
-  /** Issues a refresh token; the user's oldest one beyond Zoho's cap is revoked with its access tokens. */
+  /**
+   * Issues a refresh token; the user's oldest one beyond Zoho's cap is revoked with its access
+   * tokens.
+   */
   issueRefreshToken(input: NewAccessToken): RefreshTokenRecord {
     const record: RefreshTokenRecord = {
       token: newZohoToken(),

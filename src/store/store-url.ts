@@ -27,10 +27,12 @@ export function parseStoreUrl(url: string): StoreUrlParts {
  * named like a password or key: safe for logs and error messages.
  */
 export function redactStoreUrl(url: string): string {
-  return url
-    // Up to the last '@' before the query: a password typed with a raw '@' or '/' is hidden too.
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^?#]*@/i, '$1:****@')
-    .replace(/([?&](?:password|passwd|pass|pwd|secret|key|keys|token)=)[^&#]*/gi, '$1****');
+  return (
+    url
+      // Up to the last '@' before the query: a password typed with a raw '@' or '/' is hidden too.
+      .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^?#]*@/i, '$1:****@')
+      .replace(/([?&](?:password|passwd|pass|pwd|secret|key|keys|token)=)[^&#]*/gi, '$1****')
+  );
 }
 
 /**

@@ -26,14 +26,15 @@ export function emulatorCommand(program: Command): void {
       examples(
         'zoho-tokens emulator --port 4010',
         'zoho-tokens emulator --access-token-ttl-s 60 --auto-approve &',
-        'zoho-tokens emulator --state zohooauth.emulator.json   # same port and tokens next time',
-        'zoho-tokens emulator --client-id 1000.MYAPP --client-secret s3cret   # register this client',
+        'zoho-tokens emulator --state zohooauth.emulator.json  # same port, tokens next time',
+        'zoho-tokens emulator --client-id 1000.MYAPP --client-secret s3cret  # this client',
       ),
     )
     .addHelpText(
       'after',
       '--client-id and --client-secret, given on the command line, register that client instead' +
-        "\nof the emulator's own; ZOHO_CLIENT_ID/SECRET are not read, so a real secret is never echoed.",
+        "\nof the emulator's own; ZOHO_CLIENT_ID/SECRET are not read, so a real secret is never" +
+        '\nechoed.',
     )
     .action(async (options: EmulatorCommandOptions, command: Command) => {
       const running = await startEmulator(emulatorOptions(options, command));

@@ -30,7 +30,7 @@ export function loginCommand(program: Command): void {
     .addHelpText(
       'after',
       examples(
-        'zoho-tokens login --client-id 1000.XXXX --client-secret **** --grant-code 1000.abcd.ef01',
+        'zoho-tokens login --client-id 1000.CLIENTID --client-secret **** --grant-code 1000.ab.ef',
         'zoho-tokens --dc eu login --browser --redirect-url http://127.0.0.1:8765/callback',
       ),
     )

@@ -16,8 +16,10 @@ export function rotateKeyCommand(program: Command): void {
     .addHelpText(
       'after',
       examples(
-        'ZOHO_TOKENS_KEYS="k2:NEWKEY,k1:OLDKEY" zoho-tokens rotate-key --store encrypted+sqlite:zohooauth.db',
-        'ZOHO_TOKENS_KEY_FILE=/etc/zoho-tokens/keys zoho-tokens rotate-key --json --store encrypted+redis://127.0.0.1:6379/0',
+        'ZOHO_TOKENS_KEYS="k2:NEWKEY,k1:OLDKEY" zoho-tokens rotate-key \\\n' +
+          '      --store encrypted+sqlite:zohooauth.db',
+        'ZOHO_TOKENS_KEY_FILE=/etc/zoho-tokens/keys zoho-tokens rotate-key --json \\\n' +
+          '      --store encrypted+redis://127.0.0.1:6379/0',
       ),
     )
     .action(

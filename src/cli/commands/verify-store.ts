@@ -165,5 +165,6 @@ function detail(result: CheckResult): string {
 function summary(report: ConformanceReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1);
   const verdict = report.ok ? 'the store conforms' : 'the store does not conform';
-  return `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped in ${seconds} s: ${verdict}`;
+  const counts = `${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped`;
+  return `${counts} in ${seconds} s: ${verdict}`;
 }

@@ -14,7 +14,9 @@ const staleRefused: ConformanceCheck = {
   expected:
     'each save answers a higher version; a save carrying an older version rejects with ' +
     'ERR_STORE_CONFLICT and changes nothing',
-  hint: 'compare the stored version inside the write transaction (planSave does) and bump it on every write',
+  hint:
+    'compare the stored version inside the write transaction (planSave does) and bump it on ' +
+    'every write',
   requires: 'compareAndSave',
   async run({ store }) {
     const first = await store.saveToken(kitToken('ada'));

@@ -23,7 +23,9 @@ async function allSaved(saves: Promise<OAuthToken>[]): Promise<OAuthToken[]> {
 const distinctUsers: ConformanceCheck = {
   id: 'concurrency.distinct-users',
   title: `${PARALLEL} parallel saves of different users give ${PARALLEL} tokens`,
-  expected: `${PARALLEL} saves of ${PARALLEL} users started together all resolve, with ${PARALLEL} distinct ids`,
+  expected:
+    `${PARALLEL} saves of ${PARALLEL} users started together all resolve, ` +
+    `with ${PARALLEL} distinct ids`,
   hint:
     'assign the id and insert in one transaction or under one lock (BEGIN IMMEDIATE, a ' +
     'sequence, INCR), so that two saves never take the same id',
@@ -40,7 +42,9 @@ const distinctUsers: ConformanceCheck = {
 const sameUser: ConformanceCheck = {
   id: 'concurrency.same-user',
   title: `${PARALLEL} parallel saves of one user give one token`,
-  expected: `${PARALLEL} saves of the same user started together all resolve and leave one token holding one of their values`,
+  expected:
+    `${PARALLEL} saves of the same user started together all resolve and leave one token ` +
+    'holding one of their values',
   hint:
     'look the user up and write in the same transaction or lock (or upsert on a unique ' +
     'user_name), so that racing saves update instead of inserting twice',

@@ -47,7 +47,8 @@ const tokenObjects: ConformanceCheck = {
       if (lacking.length === 0) continue;
 
       fail(
-        `${call} for user ${userOf('ada')} gave ${describeToken(token)} without ${lacking.join(', ')}()`,
+        `${call} for user ${userOf('ada')} gave ${describeToken(token)} ` +
+          `without ${lacking.join(', ')}()`,
       );
     }
   },

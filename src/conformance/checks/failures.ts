@@ -60,7 +60,9 @@ const typed: ConformanceCheck = {
   expected:
     'the rejections are errors with a zoho-tokens store code (ERR_STORE_UNAVAILABLE, ' +
     'ERR_STORE_FAILED, ...)',
-  hint: "wrap driver errors: new ZohoTokensError('ERR_STORE_UNAVAILABLE', 'what failed', { cause })",
+  hint:
+    'wrap driver errors: ' +
+    "new ZohoTokensError('ERR_STORE_UNAVAILABLE', 'what failed', { cause })",
   requires: 'breakStore',
   async run(context) {
     const rejected = (await callBrokenStore(context)).filter(([, settled]) => {

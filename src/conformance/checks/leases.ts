@@ -62,7 +62,9 @@ const exclusive: ConformanceCheck = {
   expected:
     'while a lease is held, acquireLease for its key resolves to null once waitMs has passed; ' +
     'other keys are free; after release() the key can be taken',
-  hint: 'take the lease atomically (SET NX PX, an exclusive lock file, a lock row) and give each holder an owner token',
+  hint:
+    'take the lease atomically (SET NX PX, an exclusive lock file, a lock row) and give ' +
+    'each holder an owner token',
   requires: 'leases',
   run: leaseCheck(async (book, store, contender, context) => {
     const key = context.uniqueKey('exclusive');

@@ -69,7 +69,9 @@ const ids: ConformanceCheck = {
   title: 'ids stay unique across store objects',
   expected:
     'tokens saved alternately through two store objects on one backing all get distinct ids',
-  hint: 'take the next id from the backing inside the write (a sequence or MAX under a lock), not from a counter in memory',
+  hint:
+    'take the next id from the backing inside the write (a sequence or MAX under a lock), ' +
+    'not from a counter in memory',
   requires: 'reopen',
   async run(context) {
     const first = context.store;

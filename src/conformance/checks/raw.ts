@@ -99,7 +99,8 @@ const deleted: ConformanceCheck = {
   id: 'raw.deleted',
   title: 'deletes reach the backing',
   expected:
-    'after deleteToken(id) the backing no longer holds that row; after deleteTokens() it holds none',
+    'after deleteToken(id) the backing no longer holds that row; ' +
+    'after deleteTokens() it holds none',
   hint: 'run the delete on the backing and commit it; do not only drop it from a cache',
   requires: 'rawRead',
   async run(context) {

@@ -15,8 +15,17 @@ const SCHEMA_STATES = new Set(['42P01', '42703', '3D000', '3F000']); // table, c
 const CONFLICT_STATES = new Set(['23505']); // unique violation
 
 // pg's own failures carry no code; these are its words for a connection that failed or broke.
-const CLIENT_FAILURES =
-  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Cannot use a pool after calling end|Client was closed|Client has encountered a connection error|not queryable/;
+const CLIENT_FAILURES = new RegExp(
+  [
+    'Connection terminated',
+    'timeout exceeded when trying to connect',
+    'Query read timeout',
+    'Cannot use a pool after calling end',
+    'Client was closed',
+    'Client has encountered a connection error',
+    'not queryable',
+  ].join('|'),
+);
 
 /** Reads a pg error: what it means for the caller, and a detail safe to show. */
 export function classifyPostgresError(error: unknown): DriverFailure {

@@ -4,8 +4,16 @@ import { ZohoTokensError } from '../../errors.js';
 const BUSY_REPLIES = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
 
 // ioredis's own words for a connection that is gone, not there yet, or too slow.
-const CONNECTION_FAILURES =
-  /Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Reached the max retries/;
+const CONNECTION_FAILURES = new RegExp(
+  [
+    'Connection is closed',
+    "Stream isn't writeable",
+    'Command timed out',
+    'connect ETIMEDOUT',
+    'ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE',
+    'Reached the max retries',
+  ].join('|'),
+);
 
 /**
  * The typed error for a failed Redis call: `ERR_STORE_UNAVAILABLE` when the server cannot be

@@ -24,7 +24,7 @@ export interface RedisStoreOptions {
   url?: string;
   /** The start of every key of the store. Default `zoho-tokens`. */
   prefix?: string;
-  /** How long connecting may take before a call fails with `ERR_STORE_UNAVAILABLE`. Default 3000. */
+  /** How long connecting may take before a call fails with `ERR_STORE_UNAVAILABLE` (3000). */
   connectTimeoutMs?: number;
   /** How long one command may take before it fails with `ERR_STORE_UNAVAILABLE`. Default 5000. */
   commandTimeoutMs?: number;
