@@ -11,15 +11,21 @@ const INDEXED_FIELDS: readonly IndexedField[] = [
   'refreshToken',
 ];
 
+/** Per lookup column: value → the tokens holding it, earliest saved first. */
+type Indexes = Record<IndexedField, Map<string, OAuthToken[]>>;
+
 /**
  * Tokens kept in this process's memory, lost when it exits: for tests, scripts and short-lived
- * workers. Every lookup goes through an index (a `Map` per lookup column), never a scan.
+ * workers. Every lookup is one `Map` lookup (a map per lookup column), never a scan.
  */
 export class MemoryStore implements TokenStore {
   readonly #byId = new Map<string, OAuthToken>();
-  readonly #indexes = new Map<IndexedField, Map<string, Set<string>>>(
-    INDEXED_FIELDS.map((field) => [field, new Map()]),
-  );
+  readonly #indexes: Indexes = {
+    userSignature: new Map(),
+    accessToken: new Map(),
+    grantToken: new Map(),
+    refreshToken: new Map(),
+  };
   #maxId = 0n;
 
   async findToken(query: TokenQuery): Promise<OAuthToken | null> {
@@ -55,7 +61,7 @@ export class MemoryStore implements TokenStore {
 
   async deleteTokens(): Promise<void> {
     this.#byId.clear();
-    for (const index of this.#indexes.values()) index.clear();
+    for (const field of INDEXED_FIELDS) this.#indexes[field].clear();
   }
 
   #lookupToken(token: OAuthToken): OAuthToken | null {
@@ -76,9 +82,7 @@ export class MemoryStore implements TokenStore {
     if (value === null) return null;
 
     // Several rows may share a value (the official stores allow it): the first indexed wins.
-    const ids = this.#indexes.get(field)!.get(value);
-    const first = ids?.values().next().value;
-    return first === undefined ? null : this.#byId.get(first)!;
+    return this.#indexes[field].get(value)?.[0] ?? null;
   }
 
   #index(token: OAuthToken): void {
@@ -89,10 +93,9 @@ export class MemoryStore implements TokenStore {
       const value = token[field];
       if (value === null) continue;
 
-      const index = this.#indexes.get(field)!;
-      const ids = index.get(value) ?? new Set<string>();
-      ids.add(token.id!);
-      index.set(value, ids);
+      const holders = this.#indexes[field].get(value);
+      if (holders === undefined) this.#indexes[field].set(value, [token]);
+      else holders.push(token);
     }
   }
 
@@ -101,9 +104,10 @@ export class MemoryStore implements TokenStore {
       const value = token[field];
       if (value === null) continue;
 
-      const ids = this.#indexes.get(field)!.get(value);
-      ids?.delete(token.id!);
-      if (ids?.size === 0) this.#indexes.get(field)!.delete(value);
+      const holders = this.#indexes[field].get(value) ?? [];
+      const remaining = holders.filter((holder) => holder.id !== token.id);
+      if (remaining.length === 0) this.#indexes[field].delete(value);
+      else this.#indexes[field].set(value, remaining);
     }
   }
 }
