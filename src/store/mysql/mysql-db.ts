@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import { ZohoTokensError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { Deadlines } from '../sql/deadlines.js';
 import { importDriver } from '../sql/sql-driver.js';
 import { errorCode } from '../sql/sql-errors.js';
 import type { MysqlConfig } from './mysql-config.js';
@@ -26,6 +27,7 @@ export class MysqlPool {
   readonly #config: MysqlConfig;
   readonly #logger: Logger;
   readonly #strict = new WeakSet<object>();
+  readonly #deadlines = new Deadlines();
   #driver: Promise<Driver> | null = null;
   #pool: Pool | null = null;
   #closed = false;
@@ -121,28 +123,16 @@ export class MysqlPool {
    * handshake but not the queue for a busy pool, where a caller could otherwise wait forever.
    */
   async #acquire(pool: Pool): Promise<PoolConnection> {
+    const waitMs = this.#config.connectTimeoutMs;
     const pending = pool.getConnection();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(acquireTimeout(this.#config.connectTimeoutMs)),
-        this.#config.connectTimeoutMs,
-      );
-    });
-
-    try {
-      return await Promise.race([pending, timeout]);
-    } catch (error) {
-      // The abandoned request may still get a connection later: hand it straight back. Its own
-      // failure, if any, is already reported through `error`.
+    // The abandoned request may still get a connection later: hand it straight back. Its own
+    // failure, if any, is already reported by the race.
+    const giveBack = () =>
       pending.then(
         (late) => late.release(),
         () => undefined,
       );
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    return this.#deadlines.race(pending, waitMs, () => acquireTimeout(waitMs), giveBack);
   }
 
   async #makeStrict(connection: PoolConnection): Promise<void> {
@@ -160,17 +150,24 @@ export class MysqlPool {
 
   #sessionOf(connection: PoolConnection): MysqlSession {
     const queryTimeoutMs = this.#config.queryTimeoutMs;
+    const deadlines = this.#deadlines;
     return {
       async run<R>(text: string, values?: readonly unknown[], timeoutMs = queryTimeoutMs) {
         // Not `execute()`: mysql2 starts its timeout only after the statement is prepared, so a
         // server that stops answering during the prepare step would hang the call for ever.
         // The escaping `query()` does is sound here because every session sets its own
-        // sql_mode, which leaves out NO_BACKSLASH_ESCAPES.
-        const [result] = await connection.query({
+        // sql_mode, which leaves out NO_BACKSLASH_ESCAPES. The timeout is ours (one timer for
+        // all queries): a query still running at its deadline loses its connection.
+        const query = connection.query({
           sql: text,
           values: values === undefined ? undefined : [...values],
-          timeout: timeoutMs,
         });
+        const [result] = await deadlines.race(
+          query,
+          timeoutMs,
+          () => queryTimeout(timeoutMs),
+          () => connection.destroy(),
+        );
         return result as R;
       },
     };
@@ -211,6 +208,12 @@ export async function takeNamedLock(
 
 export async function releaseNamedLock(session: MysqlSession, name: string): Promise<void> {
   await session.run(sql.RELEASE_LOCK, [name]);
+}
+
+function queryTimeout(waitedMs: number): Error {
+  return Object.assign(new Error(`no answer from mysql within ${waitedMs} ms`), {
+    code: 'PROTOCOL_SEQUENCE_TIMEOUT',
+  });
 }
 
 function acquireTimeout(waitedMs: number): Error {
