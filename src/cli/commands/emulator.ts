@@ -38,8 +38,10 @@ export function emulatorCommand(program: Command): void {
     )
     .action(async (options: EmulatorCommandOptions, command: Command) => {
       const running = await startEmulator(emulatorOptions(options, command));
+      // Listen before announcing: whoever reads the line may stop us at once.
+      const stopped = signalled();
       print(emulatorInfoLine(running));
-      await signalled();
+      await stopped;
       await running.close();
     });
 }
