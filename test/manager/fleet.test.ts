@@ -6,6 +6,7 @@ import { TokenManager } from '../../src/manager/token-manager.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { TokenStore } from '../../src/store/token-store.js';
 import { runFleet, startWorker } from '../support/fleet.js';
+import { dropScratch } from '../support/scratch.js';
 import { describeWithService, SERVICES, type ServiceName } from '../support/services.js';
 import { type ZohoFixture, zohoEmulator } from '../support/zoho.js';
 
@@ -59,6 +60,7 @@ for (const [name, service, makeUrl] of STORES) {
       expect(stored!.accessToken).not.toBe(token.accessToken);
       for (const result of results) expect(result.tokens).toEqual([stored!.accessToken]);
       await store.close?.();
+      await dropScratch(url);
     }, 120_000);
 
     it('takes over the lease of a process killed with SIGKILL within the TTL plus 1 s', async () => {
@@ -76,6 +78,7 @@ for (const [name, service, makeUrl] of STORES) {
       expect(result!.tokens).toEqual([(await store.findTokenById(token.id!))!.accessToken]);
       expect(elapsed).toBeLessThan(2000 + 1000);
       await store.close?.();
+      await dropScratch(url);
     }, 60_000);
   });
 }
