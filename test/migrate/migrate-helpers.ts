@@ -1,15 +1,13 @@
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { canonicalToken } from '../../src/migrate/token-checksum.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { TokenStore } from '../../src/store/token-store.js';
 import type { OAuthToken } from '../../src/token/oauth-token.js';
+import { fixturePath } from '../support/fixtures.js';
 import { SERVICES } from '../support/services.js';
-
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 
 /** A fresh folder for one test. */
 export function tempDir(): string {
@@ -19,7 +17,7 @@ export function tempDir(): string {
 /** A copy of a fixture in `dir` (the fixtures themselves are read-only). */
 export function fixtureCopy(name: string, dir: string): string {
   const path = join(dir, name);
-  copyFileSync(fileURLToPath(new URL(name, FIXTURES)), path);
+  copyFileSync(fixturePath(name), path);
   return path;
 }
 
@@ -56,7 +54,7 @@ export function mysqlUrl(database: string, table = 'oauthtoken'): string {
  * which the server itself refuses.
  */
 export async function loadMysqlDump(database: string): Promise<void> {
-  const dump = readFileSync(new URL('typescript-sdk-dbstore-mysql.sql', FIXTURES), 'utf8');
+  const dump = readFileSync(fixturePath('typescript-sdk-dbstore-mysql.sql'), 'utf8');
   const statements = dump
     .split('\n')
     .filter((line) => !line.startsWith('/*M!'))

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { formatExpiry } from '../../../src/token/expiry.js';
 import type { OAuthToken } from '../../../src/token/oauth-token.js';
 
-export const FIXTURES = '/work/shared/fixtures';
+export { FIXTURES_DIR as FIXTURES } from '../../support/fixtures.js';
+
 const WORKER = fileURLToPath(new URL('./file-worker.ts', import.meta.url));
 
 /** A fresh folder under the OS temp folder, and a function that removes it. */

@@ -6,16 +6,14 @@ import { isZohoTokensError } from '../../../src/errors.js';
 import { OFFICIAL_COLUMNS, rowValues } from '../../../src/store/columns.js';
 import { MysqlStore } from '../../../src/store/mysql/mysql-store.js';
 import { OAuthToken } from '../../../src/token/oauth-token.js';
+import { fixturePath } from '../../support/fixtures.js';
 import { describeWithService } from '../../support/services.js';
 import { mysqlAdmin, mysqlUrl, uniqueName, userToken } from '../sql/sql-helpers.js';
 
 const describe = await describeWithService('mysql');
 const DATABASE = uniqueName('mysql_official');
 // The mariadb-dump of an official DBStore table, shared with the other interop suites.
-const FIXTURE = new URL(
-  '../../../../shared/fixtures/typescript-sdk-dbstore-mysql.sql',
-  import.meta.url,
-);
+const FIXTURE = fixturePath('typescript-sdk-dbstore-mysql.sql');
 
 /** The official DBStore, built the way the SDK's users build it. */
 function officialStore() {

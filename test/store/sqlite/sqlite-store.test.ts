@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { OAuthToken } from '../../../src/token/oauth-token.js';
+import { fixturePath } from '../../support/fixtures.js';
 import { runScript } from '../../support/processes.js';
 
-const FIXTURE = new URL('../../../../shared/fixtures/kaizen192-sqlite-store.db', import.meta.url);
+const FIXTURE = fixturePath('kaizen192-sqlite-store.db');
 const opened: SqliteStore[] = [];
 
 function tempPath(name: string): string {
