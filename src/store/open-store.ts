@@ -1,7 +1,7 @@
 import { ZohoTokensError } from '../errors.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { MemoryStore } from './memory/memory-store.js';
-import { parseStoreUrl, pathAndQuery, redactStoreUrl } from './store-url.js';
+import { parseStoreUrl, pathAndQuery, redactStoreUrl, refuseUnknownOptions } from './store-url.js';
 import type { TokenStore } from './token-store.js';
 
 /** Options for {@link openStore}. */
@@ -51,22 +51,6 @@ const OPENERS: Record<string, StoreOpener> = {
     return new FileStore({ path, logger });
   },
 };
-
-/**
- * A query option the store does not know is refused rather than ignored: it is almost always a
- * typo (`?tabel=`), and ignoring it would quietly use the default instead.
- */
-function refuseUnknownOptions(url: string, query: URLSearchParams, known: readonly string[]) {
-  for (const name of query.keys()) {
-    if (known.includes(name)) continue;
-
-    const hint = known.length === 0 ? 'this store takes none' : `known: ${known.join(', ')}`;
-    throw new ZohoTokensError(
-      'ERR_STORE_URL',
-      `unknown option "${name}" in ${redactStoreUrl(url)} (${hint})`,
-    );
-  }
-}
 
 /** The query of a URL that has no path to speak of, such as `memory:`. */
 function queryOf(url: string): URLSearchParams {

@@ -36,6 +36,26 @@ export function redactStoreUrl(url: string): string {
 }
 
 /**
+ * Refuses a query option the store does not know rather than ignoring it: it is almost always a
+ * typo (`?tabel=`), and ignoring it would quietly use the default instead.
+ */
+export function refuseUnknownOptions(
+  url: string,
+  query: URLSearchParams,
+  known: readonly string[],
+): void {
+  for (const name of query.keys()) {
+    if (known.includes(name)) continue;
+
+    const hint = known.length === 0 ? 'this store takes none' : `known: ${known.join(', ')}`;
+    throw new ZohoTokensError(
+      'ERR_STORE_URL',
+      `unknown option "${name}" in ${redactStoreUrl(url)} (${hint})`,
+    );
+  }
+}
+
+/**
  * The path and query of a URL written `scheme:PATH?query` or `scheme://PATH?query` (file and
  * SQLite stores). `sqlite::memory:` gives the path `:memory:`.
  */

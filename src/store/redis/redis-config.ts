@@ -1,5 +1,5 @@
 import { ZohoTokensError } from '../../errors.js';
-import { redactStoreUrl } from '../store-url.js';
+import { redactStoreUrl, refuseUnknownOptions } from '../store-url.js';
 
 /** Where the Redis store connects, read from a `redis://` or `rediss://` URL. */
 export interface RedisConnection {
@@ -36,14 +36,7 @@ const MAX_DATABASE = 2 ** 31 - 1;
 export function parseRedisUrl(url: string): RedisUrlParts {
   const parsed = urlOf(url);
   const query = parsed.searchParams;
-  for (const name of query.keys()) {
-    if (!URL_OPTIONS.includes(name)) {
-      throw new ZohoTokensError(
-        'ERR_STORE_URL',
-        `unknown option "${name}" in ${redactStoreUrl(url)} (known: ${URL_OPTIONS.join(', ')})`,
-      );
-    }
-  }
+  refuseUnknownOptions(url, query, URL_OPTIONS);
 
   return {
     connection: {

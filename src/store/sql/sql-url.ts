@@ -1,5 +1,5 @@
 import { ZohoTokensError } from '../../errors.js';
-import { redactStoreUrl } from '../store-url.js';
+import { redactStoreUrl, refuseUnknownOptions } from '../store-url.js';
 
 /** The parts of a database server URL (`mysql://`, `postgres://`) a SQL store reads. */
 export interface ServerUrlParts {
@@ -22,16 +22,8 @@ export function parseServerUrl(
   options: readonly string[],
 ): ServerUrlParts {
   const parsed = urlOf(url, schemes);
-  const query = new Map<string, string>();
-  for (const [name, value] of parsed.searchParams) {
-    if (!options.includes(name)) {
-      throw new ZohoTokensError(
-        'ERR_STORE_URL',
-        `unknown option "${name}" in ${redactStoreUrl(url)} (known: ${options.join(', ')})`,
-      );
-    }
-    query.set(name, value);
-  }
+  refuseUnknownOptions(url, parsed.searchParams, options);
+  const query = new Map(parsed.searchParams);
 
   return {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || undefined,
