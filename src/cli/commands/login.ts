@@ -47,23 +47,22 @@ async function login(context: CliContext, _args: string[], options: LoginOptions
   }
   context.requireLastingStore('login');
 
-  // The manager would hand back the token already stored for this code without a word; the
-  // user should know no exchange happened (a code works once, so no new token can come of it).
-  if (options.grantCode !== undefined) {
-    const stored = await (await context.store()).findToken({ grantToken: options.grantCode });
-    if (stored !== null) return report(context, stored, 'found', ALREADY_STORED);
-  }
-
   const grant =
     options.browser === true
       ? await browserGrant(context, { ...options, clientId, timeoutMs: options.timeoutS * 1000 })
       : { code: options.grantCode!, redirectUrl: options.redirectUrl, environment: undefined };
   const manager = await context.manager(grant.redirectUrl);
+  const exchangesBefore = manager.stats.grantExchanges;
   const token = await manager.exchangeGrantCode(grant.code, {
     redirectUrl: grant.redirectUrl,
     userSignature: options.user,
     environment: grant.environment,
   });
+  // A code already exchanged into this store gives back the stored token without a request;
+  // the user should know no exchange happened (a code works once).
+  if (manager.stats.grantExchanges === exchangesBefore) {
+    return report(context, token, 'found', ALREADY_STORED);
+  }
   report(context, token, 'stored');
 }
 
