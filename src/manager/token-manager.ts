@@ -287,7 +287,7 @@ export class TokenManager {
 
     const stored =
       ref.id !== null ? await this.store.findTokenById(ref.id) : await this.store.findToken(ref);
-    if (stored !== null) return stored.fillFrom(ref.with({ version: null, state: null }));
+    if (stored !== null) return stored.fillFrom(ref.with({ version: null }));
     return this.#firstUse(ref);
   }
 
@@ -464,7 +464,7 @@ export class TokenManager {
 
     const stored = await this.store.findTokenById(token.id);
     if (stored === null) throw notFound(`token ${token.id}`);
-    return stored.fillFrom(token.with({ version: null, state: null }));
+    return stored.fillFrom(token.with({ version: null }));
   }
 
   async #withUser(token: OAuthToken, findUser?: boolean): Promise<OAuthToken> {
