@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatState } from '../store/columns.js';
-import { formatExpiry } from '../token/expiry.js';
+import { formatState, OFFICIAL_COLUMNS, rowValues } from '../store/columns.js';
 import type { OAuthToken } from '../token/oauth-token.js';
 
 /**
@@ -9,19 +8,8 @@ import type { OAuthToken } from '../token/oauth-token.js';
  * `version` counter is left out: each store counts its writes itself.
  */
 export function canonicalToken(token: OAuthToken): string {
-  return JSON.stringify([
-    token.id,
-    token.userSignature,
-    token.clientId,
-    token.clientSecret,
-    token.refreshToken,
-    token.accessToken,
-    token.grantToken,
-    formatExpiry(token.expiresAt),
-    token.redirectUrl,
-    token.apiDomain,
-    formatState(token.state),
-  ]);
+  const official = rowValues(token).slice(0, OFFICIAL_COLUMNS.length);
+  return JSON.stringify([...official, formatState(token.state)]);
 }
 
 /**
